@@ -1,0 +1,74 @@
+"""Where a kernel's out-of-band socket lives. Pure functions; no I/O.
+
+The kernel (which creates the socket) and the Jupyter server relay (which connects to
+it) both derive the location from the kernel id alone, so the browser never names a
+filesystem path.
+
+>>> is_kernel_id("1f0c2a9e-7b2d-4e4a-9a43-0e7f5b3c9d11")
+True
+>>> socket_path("1f0c2a9e-7b2d-4e4a-9a43-0e7f5b3c9d11", "/run/j").as_posix()
+'/run/j/ggbmagic/1f0c2a9e-7b2d-4e4a-9a43-0e7f5b3c9d11.sock'
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+__all__ = [
+    "KERNEL_ID_PATTERN",
+    "SUBDIR",
+    "is_kernel_id",
+    "kernel_id_from_connection_file",
+    "port_file_path",
+    "socket_dir",
+    "socket_path",
+]
+
+#: Kernel ids as the Jupyter server makes them (uuid4), also the relay's URL pattern.
+#: Deliberately narrow: no dots, no slashes, so an id can never walk out of the directory.
+KERNEL_ID_PATTERN = r"[0-9A-Za-z][0-9A-Za-z_-]{0,63}"
+_KERNEL_ID_RE = re.compile(rf"^{KERNEL_ID_PATTERN}$")
+_CONNECTION_FILE_RE = re.compile(rf"^kernel-({KERNEL_ID_PATTERN})\.json$")
+
+#: The private (0700) directory under the Jupyter runtime directory.
+SUBDIR = "ggbmagic"
+
+#: sockaddr_un.sun_path is 108 bytes on Linux, 104 on macOS; keep room for the NUL.
+MAX_UNIX_PATH = 103
+
+
+def is_kernel_id(value: str) -> bool:
+    """Whether *value* has the form of a kernel id (and is safe as a file name)."""
+    return bool(_KERNEL_ID_RE.match(value))
+
+
+def kernel_id_from_connection_file(path: str) -> str | None:
+    """The kernel id in a connection file name ``kernel-<id>.json``, if it has that form.
+
+    >>> kernel_id_from_connection_file("/x/kernel-abc-123.json")
+    'abc-123'
+    >>> kernel_id_from_connection_file("/x/other.json") is None
+    True
+    """
+    match = _CONNECTION_FILE_RE.match(Path(path).name)
+    return match.group(1) if match else None
+
+
+def socket_dir(runtime_dir: str | Path) -> Path:
+    """The private directory that holds every ggbmagic socket of this user."""
+    return Path(runtime_dir) / SUBDIR
+
+
+def socket_path(kernel_id: str, runtime_dir: str | Path) -> Path:
+    """The Unix socket of *kernel_id*. Raises ValueError for an id of the wrong form."""
+    if not is_kernel_id(kernel_id):
+        raise ValueError(f"not a kernel id: {kernel_id!r}")
+    return socket_dir(runtime_dir) / f"{kernel_id}.sock"
+
+
+def port_file_path(kernel_id: str, runtime_dir: str | Path) -> Path:
+    """On Windows: the file (0600) in which the kernel writes its loopback port."""
+    if not is_kernel_id(kernel_id):
+        raise ValueError(f"not a kernel id: {kernel_id!r}")
+    return socket_dir(runtime_dir) / f"{kernel_id}.port"

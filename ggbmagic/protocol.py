@@ -1,0 +1,363 @@
+"""The ggbmagic wire protocol, version 1 (see docs/protocol.md). Pure: no I/O.
+
+Messages are JSON objects with a version ``v`` and a ``type``. This module builds the
+kernel's messages and checks the browser's, turning any malformed frame into a
+:class:`ProtocolError` with a code from docs/protocol.md.
+
+>>> msg = command("A = (1, 2)", request_id="r1")
+>>> msg["type"], msg["v"]
+('command', 1)
+>>> decode(encode({"v": 1, "type": "ready", "applet": {"version": "5"}}))["type"]
+'ready'
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any, Literal, TypedDict, cast
+
+try:  # Python 3.11+
+    from typing import NotRequired
+except ImportError:  # pragma: no cover - Python 3.10
+    from typing_extensions import NotRequired
+
+__all__ = [
+    "BROWSER_TYPES",
+    "DEFAULT_MAX_FRAME_BYTES",
+    "PROTOCOL_VERSION",
+    "TARGET_NAME",
+    "BatchLine",
+    "CommandResult",
+    "EventItem",
+    "LineResult",
+    "ObjectInfo",
+    "ProtocolError",
+    "batch",
+    "call",
+    "command",
+    "decode",
+    "encode",
+    "error",
+    "hello",
+    "new_id",
+    "open_panel",
+    "ping",
+    "pong",
+    "snapshot",
+    "welcome",
+]
+
+PROTOCOL_VERSION = 1
+TARGET_NAME = "ggbmagic"
+DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024
+
+ErrorCode = Literal["frame_too_large", "malformed", "bad_version", "unknown_type"]
+
+
+class ProtocolError(ValueError):
+    """A frame that breaks the protocol; ``code`` is one of the documented error codes."""
+
+    def __init__(self, code: ErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.code: ErrorCode = code
+        self.message = message
+
+
+# --- shared shapes ------------------------------------------------------------------
+
+
+class ObjectInfo(TypedDict):
+    name: str
+    type: str
+    value: str
+    definition: str
+    command: str
+    defined: bool
+    visible: bool
+    x: NotRequired[float]
+    y: NotRequired[float]
+    z: NotRequired[float]
+    number: NotRequired[float]
+
+
+class CommandResult(TypedDict):
+    ok: bool
+    labels: list[str]
+    objects: list[ObjectInfo]
+
+
+class LineResult(CommandResult):
+    line: int
+    text: str
+
+
+class BatchLine(TypedDict):
+    line: int
+    text: str
+
+
+class EventItem(TypedDict):
+    type: str
+    target: str | None
+    argument: Any
+    time: float
+    value: NotRequired[str]
+
+
+# --- kernel -> browser (comm data) ----------------------------------------------------
+
+
+class AppOptions(TypedDict, total=False):
+    appName: str
+    width: int
+    height: int
+    showToolBar: bool
+    showMenuBar: bool
+    showAlgebraInput: bool
+
+
+class HelloMsg(TypedDict):
+    v: int
+    type: Literal["hello"]
+    kernel_id: str
+    token: str
+    max_frame_bytes: int
+    app: NotRequired[AppOptions]
+
+
+class CommandMsg(TypedDict):
+    v: int
+    type: Literal["command"]
+    id: str
+    text: str
+
+
+class BatchMsg(TypedDict):
+    v: int
+    type: Literal["batch"]
+    id: str
+    stop_on_error: bool
+    lines: list[BatchLine]
+
+
+class CallMsg(TypedDict):
+    v: int
+    type: Literal["call"]
+    id: str
+    method: str
+    args: list[Any]
+
+
+class SnapshotMsg(TypedDict):
+    v: int
+    type: Literal["snapshot"]
+    id: str
+
+
+class PingMsg(TypedDict):
+    v: int
+    type: Literal["ping"]
+    id: str
+
+
+class OpenMsg(TypedDict):
+    v: int
+    type: Literal["open"]
+    app: AppOptions
+
+
+Request = CommandMsg | BatchMsg | CallMsg | SnapshotMsg | PingMsg
+KernelToBrowser = HelloMsg | Request | OpenMsg
+
+
+# --- browser -> kernel (OOB frames) ----------------------------------------------------
+
+
+class ClientHelloMsg(TypedDict):
+    v: int
+    type: Literal["hello"]
+    token: str
+    client: NotRequired[str]
+
+
+class ReadyMsg(TypedDict):
+    v: int
+    type: Literal["ready"]
+    applet: dict[str, Any]
+
+
+class LoadFailedMsg(TypedDict):
+    v: int
+    type: Literal["load_failed"]
+    url: str
+    message: str
+
+
+class ClosedMsg(TypedDict):
+    v: int
+    type: Literal["closed"]
+    reason: str
+
+
+class ReplyMsg(TypedDict):
+    v: int
+    type: Literal["reply"]
+    id: str
+    ok: bool
+    result: NotRequired[Any]
+    error: NotRequired[str]
+
+
+class EventMsg(TypedDict):
+    v: int
+    type: Literal["event"]
+    events: list[EventItem]
+
+
+class HeartbeatMsg(TypedDict):
+    v: int
+    type: Literal["heartbeat"]
+    time: float
+
+
+class ErrorMsg(TypedDict):
+    v: int
+    type: Literal["error"]
+    code: str
+    message: str
+
+
+BrowserToKernel = (
+    ClientHelloMsg | ReadyMsg | LoadFailedMsg | ClosedMsg | ReplyMsg | EventMsg
+    | HeartbeatMsg | ErrorMsg
+)
+
+# The fields each browser message must carry, with their JSON types.
+_REQUIRED: dict[str, dict[str, tuple[type, ...]]] = {
+    "hello": {"token": (str,)},
+    "ready": {"applet": (dict,)},
+    "load_failed": {"url": (str,), "message": (str,)},
+    "closed": {"reason": (str,)},
+    "reply": {"id": (str,), "ok": (bool,)},
+    "event": {"events": (list,)},
+    "heartbeat": {"time": (int, float)},
+    "error": {"code": (str,), "message": (str,)},
+}
+BROWSER_TYPES = frozenset(_REQUIRED)
+
+
+def new_id() -> str:
+    """A fresh request id (uuid4, as text)."""
+    return str(uuid.uuid4())
+
+
+def encode(message: dict[str, Any] | KernelToBrowser | ErrorMsg) -> str:
+    """One JSON text frame; compact, and NaN refused (JavaScript's JSON.parse rejects it)."""
+    return json.dumps(message, separators=(",", ":"), allow_nan=False)
+
+
+def decode(frame: str | bytes, max_bytes: int = DEFAULT_MAX_FRAME_BYTES) -> BrowserToKernel:
+    """Check one frame from the browser and return it as a typed message.
+
+    Raises :class:`ProtocolError` for a frame over *max_bytes*, one that is not a JSON
+    object, has another protocol version, an unknown type or misses a field.
+    """
+    size = len(frame.encode("utf-8")) if isinstance(frame, str) else len(frame)
+    if size > max_bytes:
+        raise ProtocolError(
+            "frame_too_large",
+            f"frame of {size} bytes refused: the limit is {max_bytes} bytes "
+            "(GgbMagics.max_frame_bytes)",
+        )
+    try:
+        data = json.loads(frame)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ProtocolError("malformed", f"frame is not JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise ProtocolError("malformed", "frame is not a JSON object")
+    version = data.get("v")
+    if version != PROTOCOL_VERSION:
+        raise ProtocolError(
+            "bad_version",
+            f"protocol version {version!r} is not supported; this kernel speaks "
+            f"version {PROTOCOL_VERSION}. Reload the browser page after upgrading ggbmagic.",
+        )
+    kind = data.get("type")
+    if not isinstance(kind, str) or kind not in _REQUIRED:
+        raise ProtocolError("unknown_type", f"unknown message type {kind!r}")
+    for field, types in _REQUIRED[kind].items():
+        value = data.get(field)
+        # bool is an int in Python; a version or time must not be a bool.
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+            raise ProtocolError("malformed", f"{kind!r} message needs field {field!r}")
+    if kind == "event":
+        for item in data["events"]:
+            if not isinstance(item, dict) or not isinstance(item.get("type"), str):
+                raise ProtocolError("malformed", "every event needs a string 'type'")
+    return cast(BrowserToKernel, data)
+
+
+def _base(kind: str) -> dict[str, Any]:
+    return {"v": PROTOCOL_VERSION, "type": kind}
+
+
+def hello(kernel_id: str, token: str, max_frame_bytes: int,
+          app: AppOptions | None = None) -> HelloMsg:
+    """The comm_open data: what the browser needs to connect back."""
+    msg = cast(HelloMsg, _base("hello") | {
+        "kernel_id": kernel_id, "token": token, "max_frame_bytes": max_frame_bytes,
+    })
+    if app:
+        msg["app"] = app
+    return msg
+
+
+def command(text: str, request_id: str | None = None) -> CommandMsg:
+    """One GeoGebra command."""
+    return cast(CommandMsg, _base("command") | {"id": request_id or new_id(), "text": text})
+
+
+def batch(lines: list[BatchLine], stop_on_error: bool = True,
+          request_id: str | None = None) -> BatchMsg:
+    """A whole script in one round trip; ``line`` numbers are echoed back."""
+    return cast(BatchMsg, _base("batch") | {
+        "id": request_id or new_id(), "stop_on_error": stop_on_error, "lines": lines,
+    })
+
+
+def call(method: str, args: list[Any], request_id: str | None = None) -> CallMsg:
+    """One method of the applet's API object."""
+    return cast(CallMsg, _base("call") | {
+        "id": request_id or new_id(), "method": method, "args": args,
+    })
+
+
+def snapshot(request_id: str | None = None) -> SnapshotMsg:
+    """Ask for every object's description."""
+    return cast(SnapshotMsg, _base("snapshot") | {"id": request_id or new_id()})
+
+
+def ping(request_id: str | None = None) -> PingMsg:
+    """Ask for applet version and object count (status and round-trip time)."""
+    return cast(PingMsg, _base("ping") | {"id": request_id or new_id()})
+
+
+def open_panel(app: AppOptions | None = None) -> OpenMsg:
+    """Open or reveal the panel; a different appName rebuilds the applet."""
+    return cast(OpenMsg, _base("open") | {"app": app or {}})
+
+
+def welcome(kernel_id: str, max_frame_bytes: int) -> dict[str, Any]:
+    """The kernel's answer to a good client hello."""
+    return _base("welcome") | {"kernel_id": kernel_id, "max_frame_bytes": max_frame_bytes}
+
+
+def pong(time: float) -> dict[str, Any]:
+    """The kernel's answer to a heartbeat."""
+    return _base("pong") | {"time": time}
+
+
+def error(code: ErrorCode, message: str) -> ErrorMsg:
+    """An error frame the kernel sends back on the OOB socket."""
+    return cast(ErrorMsg, _base("error") | {"code": code, "message": message})
