@@ -12,7 +12,10 @@ True
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import tempfile
 from pathlib import Path
 
 __all__ = [
@@ -61,10 +64,22 @@ def socket_dir(runtime_dir: str | Path) -> Path:
 
 
 def socket_path(kernel_id: str, runtime_dir: str | Path) -> Path:
-    """The Unix socket of *kernel_id*. Raises ValueError for an id of the wrong form."""
+    """The Unix socket of *kernel_id*. Raises ValueError for an id of the wrong form.
+
+    Normally ``<runtime_dir>/ggbmagic/<kernel_id>.sock``. A Unix socket path must fit in
+    ~104 bytes; when a deep runtime directory makes it longer, the socket goes to
+    ``<tmp>/ggbmagic-<uid>/<hash of runtime_dir>-<kernel_id>.sock`` instead. Kernel and
+    relay both call this function, so they always agree. The socket's parent directory
+    is the private (0700) one.
+    """
     if not is_kernel_id(kernel_id):
         raise ValueError(f"not a kernel id: {kernel_id!r}")
-    return socket_dir(runtime_dir) / f"{kernel_id}.sock"
+    path = socket_dir(runtime_dir) / f"{kernel_id}.sock"
+    if len(os.fsencode(path)) <= MAX_UNIX_PATH:
+        return path
+    digest = hashlib.sha256(os.fsencode(Path(runtime_dir).absolute())).hexdigest()[:12]
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    return Path(tempfile.gettempdir()) / f"{SUBDIR}-{uid}" / f"{digest}-{kernel_id}.sock"
 
 
 def port_file_path(kernel_id: str, runtime_dir: str | Path) -> Path:
