@@ -1,0 +1,218 @@
+/**
+ * Loads GeoGebra (deployggb.js, optionally a self-hosted HTML5 codebase) and builds
+ * one applet into one element. GeoGebra is never bundled: it comes from geogebra.org
+ * or from the user's own Math Apps Bundle (its licence forbids redistribution).
+ */
+import type { AppletApi } from './execute';
+
+export const APPLET_LOAD_TIMEOUT_MS = 60000;
+
+/** Everything needed to build one applet. */
+export interface AppletConfig {
+  deployggbUrl: string;
+  html5Codebase: string;
+  appName: string;
+  width: number;
+  height: number;
+  showToolBar: boolean;
+  showMenuBar: boolean;
+  showAlgebraInput: boolean;
+}
+
+/** A failure to load GeoGebra, carrying the URL that was tried. */
+export class LoadError extends Error {
+  constructor(
+    readonly url: string,
+    message: string
+  ) {
+    super(message);
+    this.name = 'LoadError';
+  }
+}
+
+/** A built (or building) applet. */
+export interface AppletHandle {
+  /** `params.id`: GeoGebra also publishes the API object as `window[id]`. */
+  readonly id: string;
+  /** The element GeoGebra was injected into (fresh for every applet). */
+  readonly element: HTMLElement;
+  readonly appName: string;
+  /** Resolves with the API object when `appletOnLoad` fires. */
+  readonly ready: Promise<AppletApi>;
+  /** Give up on this applet: remove its element, ignore a late load. */
+  destroy(): void;
+}
+
+interface GGBAppletInstance {
+  inject(element: HTMLElement | string): void;
+  setHTML5Codebase?(codebase: string, offline?: boolean): void;
+}
+
+type GGBAppletCtor = new (
+  params: Record<string, unknown>,
+  html5NoWebSimple: boolean
+) => GGBAppletInstance;
+
+const scripts = new Map<string, Promise<void>>();
+let counter = 0;
+
+/**
+ * Load a deployggb.js once per URL. A failed load is forgotten so that a retry (after
+ * the user fixes the settings or the network) really tries again.
+ */
+export function loadDeployScript(url: string): Promise<void> {
+  const known = scripts.get(url);
+  if (known) {
+    return known;
+  }
+  const promise = new Promise<void>((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = url;
+    script.async = true;
+    script.dataset.ggbmagic = 'deployggb';
+    script.onload = () => resolve();
+    script.onerror = () => {
+      scripts.delete(url);
+      script.remove();
+      reject(
+        new LoadError(
+          url,
+          `deployggb.js could not be loaded from ${url} (offline or blocked?)`
+        )
+      );
+    };
+    document.head.appendChild(script);
+  });
+  scripts.set(url, promise);
+  return promise;
+}
+
+/** A fresh id, unique in this page: also the name of the global API object. */
+export function newAppletId(): string {
+  counter += 1;
+  const random = Math.random().toString(36).slice(2, 8);
+  return `ggbmagic_${counter}_${random}`;
+}
+
+/**
+ * Build one applet in a fresh child of `host` (which must be attached to the
+ * document). Inject runs exactly once, on the element itself rather than its id,
+ * since GeoGebra silently gives up on an id it cannot find yet.
+ */
+export function createApplet(host: HTMLElement, config: AppletConfig): AppletHandle {
+  const id = newAppletId();
+  const element = document.createElement('div');
+  element.id = `${id}_container`;
+  element.className = 'ggbmagic-applet';
+  host.appendChild(element);
+
+  let destroyed = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const ready = (async (): Promise<AppletApi> => {
+    await loadDeployScript(config.deployggbUrl);
+    if (destroyed) {
+      throw new Error('applet destroyed while loading');
+    }
+    const ctor = (window as unknown as { GGBApplet?: unknown }).GGBApplet;
+    if (typeof ctor !== 'function') {
+      throw new LoadError(
+        config.deployggbUrl,
+        `${config.deployggbUrl} loaded but did not define GGBApplet: is it GeoGebra's deployggb.js?`
+      );
+    }
+    return new Promise<AppletApi>((resolve, reject) => {
+      const params: Record<string, unknown> = {
+        id,
+        appName: config.appName,
+        width: Math.max(1, Math.floor(config.width)),
+        height: Math.max(1, Math.floor(config.height)),
+        showToolBar: config.showToolBar,
+        showMenuBar: config.showMenuBar,
+        showAlgebraInput: config.showAlgebraInput,
+        errorDialogsActive: false,
+        showResetIcon: false,
+        enableRightClick: true,
+        // The notebook keeps the keyboard while the applet loads.
+        preventFocus: true,
+        appletOnLoad: (api?: AppletApi) => {
+          if (timer !== undefined) {
+            clearTimeout(timer);
+          }
+          // Older builds pass nothing; the API object is then only on window.
+          const found =
+            api ?? ((window as unknown as Record<string, unknown>)[id] as AppletApi);
+          if (destroyed) {
+            return;
+          }
+          if (!found) {
+            reject(new LoadError(config.deployggbUrl, 'GeoGebra started without an API object'));
+            return;
+          }
+          resolve(found);
+        }
+      };
+      timer = setTimeout(() => {
+        reject(
+          new LoadError(
+            config.html5Codebase || config.deployggbUrl,
+            `GeoGebra did not start within ${APPLET_LOAD_TIMEOUT_MS / 1000} s` +
+              (config.html5Codebase
+                ? ` (HTML5 codebase ${config.html5Codebase})`
+                : ' (its HTML5 code comes from geogebra.org by default)')
+          )
+        );
+      }, APPLET_LOAD_TIMEOUT_MS);
+      try {
+        const applet = new (ctor as GGBAppletCtor)(params, true);
+        if (config.html5Codebase) {
+          if (typeof applet.setHTML5Codebase !== 'function') {
+            throw new Error('this deployggb.js has no setHTML5Codebase');
+          }
+          applet.setHTML5Codebase(config.html5Codebase);
+        }
+        applet.inject(element);
+      } catch (err) {
+        clearTimeout(timer);
+        reject(
+          new LoadError(
+            config.deployggbUrl,
+            `GeoGebra could not be started: ${err instanceof Error ? err.message : String(err)}`
+          )
+        );
+      }
+    });
+  })();
+
+  return {
+    id,
+    element,
+    appName: config.appName,
+    ready,
+    destroy: () => {
+      if (destroyed) {
+        return;
+      }
+      destroyed = true;
+      if (timer !== undefined) {
+        clearTimeout(timer);
+      }
+      const api = (window as unknown as Record<string, unknown>)[id] as
+        | AppletApi
+        | undefined;
+      if (api && typeof api.remove === 'function') {
+        try {
+          (api.remove as () => void)();
+        } catch (err) {
+          console.warn('ggbmagic: removing an old applet failed', err);
+        }
+      }
+      element.remove();
+      try {
+        delete (window as unknown as Record<string, unknown>)[id];
+      } catch {
+        // A non-configurable global stays; harmless, the id is never reused.
+      }
+    }
+  };
+}

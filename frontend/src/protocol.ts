@@ -1,0 +1,379 @@
+/**
+ * The ggbmagic wire protocol, version 1: the TypeScript twin of
+ * ggbmagic/protocol.py. docs/protocol.md is the contract; change all three together.
+ *
+ * Pure: no DOM, no I/O, so node's test runner can check it.
+ */
+
+export const PROTOCOL_VERSION = 1;
+export const TARGET_NAME = 'ggbmagic';
+
+/** Sent as `client` in the OOB hello. Keep in step with package.json (a test checks). */
+export const CLIENT_VERSION = '0.1.0';
+export const CLIENT_NAME = `ggbmagic-jupyterlab/${CLIENT_VERSION}`;
+
+/** Used until the kernel tells us its own limit (hello / welcome). */
+export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
+
+export type ErrorCode =
+  | 'frame_too_large'
+  | 'malformed'
+  | 'bad_version'
+  | 'unknown_type';
+
+// --- shared shapes -------------------------------------------------------------
+
+export interface ObjectInfo {
+  name: string;
+  type: string;
+  value: string;
+  definition: string;
+  command: string;
+  defined: boolean;
+  visible: boolean;
+  x?: number;
+  y?: number;
+  z?: number;
+  number?: number;
+}
+
+export interface CommandResult {
+  ok: boolean;
+  labels: string[];
+  objects: ObjectInfo[];
+}
+
+export interface LineResult extends CommandResult {
+  line: number;
+  text: string;
+}
+
+export interface BatchLine {
+  line: number;
+  text: string;
+}
+
+export interface EventItem {
+  type: string;
+  target: string | null;
+  argument: unknown;
+  time: number;
+  value?: string;
+}
+
+/** Per-kernel overrides of the user's settings (hello.app / open.app). */
+export interface AppOptions {
+  appName?: string;
+  width?: number;
+  height?: number;
+  showToolBar?: boolean;
+  showMenuBar?: boolean;
+  showAlgebraInput?: boolean;
+}
+
+// --- kernel -> browser (comm data) ----------------------------------------------
+
+interface Versioned {
+  v: number;
+}
+
+export interface HelloMsg extends Versioned {
+  type: 'hello';
+  kernel_id: string;
+  token: string;
+  max_frame_bytes: number;
+  app?: AppOptions;
+}
+
+export interface CommandMsg extends Versioned {
+  type: 'command';
+  id: string;
+  text: string;
+}
+
+export interface BatchMsg extends Versioned {
+  type: 'batch';
+  id: string;
+  stop_on_error: boolean;
+  lines: BatchLine[];
+}
+
+export interface CallMsg extends Versioned {
+  type: 'call';
+  id: string;
+  method: string;
+  args: unknown[];
+}
+
+export interface SnapshotMsg extends Versioned {
+  type: 'snapshot';
+  id: string;
+}
+
+export interface PingMsg extends Versioned {
+  type: 'ping';
+  id: string;
+}
+
+export interface OpenMsg extends Versioned {
+  type: 'open';
+  app: AppOptions;
+}
+
+/** Messages that expect exactly one `reply`. */
+export type Request = CommandMsg | BatchMsg | CallMsg | SnapshotMsg | PingMsg;
+export type KernelToBrowser = HelloMsg | Request | OpenMsg;
+
+// --- browser -> kernel (comm data) ----------------------------------------------
+
+export interface AttachMsg extends Versioned {
+  type: 'attach';
+}
+
+// --- browser -> kernel (OOB frames) ---------------------------------------------
+
+export interface ClientHelloMsg extends Versioned {
+  type: 'hello';
+  token: string;
+  client: string;
+}
+
+export interface ReadyMsg extends Versioned {
+  type: 'ready';
+  applet: { version: string; appName: string };
+}
+
+export interface LoadFailedMsg extends Versioned {
+  type: 'load_failed';
+  url: string;
+  message: string;
+}
+
+export interface ClosedMsg extends Versioned {
+  type: 'closed';
+  reason: string;
+}
+
+export interface ReplyMsg extends Versioned {
+  type: 'reply';
+  id: string;
+  ok: boolean;
+  result?: unknown;
+  error?: string;
+}
+
+export interface EventMsg extends Versioned {
+  type: 'event';
+  events: EventItem[];
+}
+
+export interface HeartbeatMsg extends Versioned {
+  type: 'heartbeat';
+  time: number;
+}
+
+export interface ErrorMsg extends Versioned {
+  type: 'error';
+  code: ErrorCode;
+  message: string;
+}
+
+export type BrowserToKernel =
+  | ClientHelloMsg
+  | ReadyMsg
+  | LoadFailedMsg
+  | ClosedMsg
+  | ReplyMsg
+  | EventMsg
+  | HeartbeatMsg
+  | ErrorMsg;
+
+// --- kernel -> browser (OOB frames) ---------------------------------------------
+
+export interface WelcomeMsg extends Versioned {
+  type: 'welcome';
+  kernel_id: string;
+  max_frame_bytes: number;
+}
+
+export interface PongMsg extends Versioned {
+  type: 'pong';
+  time: number;
+}
+
+export type KernelOobMsg = WelcomeMsg | PongMsg | ErrorMsg;
+
+// --- checking what arrives --------------------------------------------------------
+
+/** What `parseKernelMessage` / `parseOobFrame` return: a typed message or a reason. */
+export type Parsed<T> =
+  | { ok: true; msg: T }
+  | { ok: false; code: ErrorCode; message: string };
+
+type FieldKind = 'string' | 'number' | 'boolean' | 'array' | 'object';
+
+const COMM_FIELDS: Record<KernelToBrowser['type'], Record<string, FieldKind>> = {
+  hello: { kernel_id: 'string', token: 'string', max_frame_bytes: 'number' },
+  command: { id: 'string', text: 'string' },
+  batch: { id: 'string', stop_on_error: 'boolean', lines: 'array' },
+  call: { id: 'string', method: 'string', args: 'array' },
+  snapshot: { id: 'string' },
+  ping: { id: 'string' },
+  open: {}
+};
+
+const OOB_FIELDS: Record<KernelOobMsg['type'], Record<string, FieldKind>> = {
+  welcome: { kernel_id: 'string', max_frame_bytes: 'number' },
+  pong: { time: 'number' },
+  error: { code: 'string', message: 'string' }
+};
+
+function kindOf(value: unknown): FieldKind | 'other' {
+  if (Array.isArray(value)) {
+    return 'array';
+  }
+  if (value !== null && typeof value === 'object') {
+    return 'object';
+  }
+  const t = typeof value;
+  return t === 'string' || t === 'number' || t === 'boolean' ? t : 'other';
+}
+
+function check<T>(
+  data: unknown,
+  table: Record<string, Record<string, FieldKind>>
+): Parsed<T> {
+  if (kindOf(data) !== 'object') {
+    return { ok: false, code: 'malformed', message: 'message is not a JSON object' };
+  }
+  const obj = data as Record<string, unknown>;
+  if (obj.v !== PROTOCOL_VERSION) {
+    return {
+      ok: false,
+      code: 'bad_version',
+      message:
+        `protocol version ${JSON.stringify(obj.v ?? null)} is not supported; ` +
+        `this browser extension (${CLIENT_NAME}) speaks version ${PROTOCOL_VERSION}. ` +
+        'Reload the browser page after upgrading ggbmagic, and restart the kernel.'
+    };
+  }
+  const type = obj.type;
+  if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(table, type)) {
+    return {
+      ok: false,
+      code: 'unknown_type',
+      message: `unknown message type ${JSON.stringify(type ?? null)}`
+    };
+  }
+  for (const [field, kind] of Object.entries(table[type])) {
+    if (kindOf(obj[field]) !== kind) {
+      return {
+        ok: false,
+        code: 'malformed',
+        message: `'${type}' message needs field '${field}' (${kind})`
+      };
+    }
+  }
+  return { ok: true, msg: obj as T };
+}
+
+/** Check a comm message from the kernel. `open.app` defaults to `{}`. */
+export function parseKernelMessage(data: unknown): Parsed<KernelToBrowser> {
+  const parsed = check<KernelToBrowser>(data, COMM_FIELDS);
+  if (!parsed.ok) {
+    return parsed;
+  }
+  const msg = parsed.msg;
+  if (msg.type === 'open' || msg.type === 'hello') {
+    // `app` is optional; anything but an object is treated as absent.
+    const app = (msg as { app?: unknown }).app;
+    if (kindOf(app) !== 'object') {
+      if (msg.type === 'open') {
+        return { ok: true, msg: { ...msg, app: {} } };
+      }
+      const rest: HelloMsg = { ...msg };
+      delete rest.app;
+      return { ok: true, msg: rest };
+    }
+  }
+  if (msg.type === 'batch') {
+    for (const line of msg.lines) {
+      if (
+        kindOf(line) !== 'object' ||
+        typeof line.line !== 'number' ||
+        typeof line.text !== 'string'
+      ) {
+        return {
+          ok: false,
+          code: 'malformed',
+          message: "every batch line needs 'line' (number) and 'text' (string)"
+        };
+      }
+    }
+  }
+  return parsed;
+}
+
+/** Check a text frame the kernel sent on the OOB socket. */
+export function parseOobFrame(frame: string): Parsed<KernelOobMsg> {
+  let data: unknown;
+  try {
+    data = JSON.parse(frame);
+  } catch (err) {
+    return { ok: false, code: 'malformed', message: `frame is not JSON: ${String(err)}` };
+  }
+  return check<KernelOobMsg>(data, OOB_FIELDS);
+}
+
+/** Whether a kernel message expects a reply. */
+export function isRequest(msg: KernelToBrowser): msg is Request {
+  return (
+    msg.type === 'command' ||
+    msg.type === 'batch' ||
+    msg.type === 'call' ||
+    msg.type === 'snapshot' ||
+    msg.type === 'ping'
+  );
+}
+
+// --- building what we send --------------------------------------------------------
+
+export function attach(): AttachMsg {
+  return { v: PROTOCOL_VERSION, type: 'attach' };
+}
+
+export function clientHello(token: string): ClientHelloMsg {
+  return { v: PROTOCOL_VERSION, type: 'hello', token, client: CLIENT_NAME };
+}
+
+export function ready(version: string, appName: string): ReadyMsg {
+  return { v: PROTOCOL_VERSION, type: 'ready', applet: { version, appName } };
+}
+
+export function loadFailed(url: string, message: string): LoadFailedMsg {
+  return { v: PROTOCOL_VERSION, type: 'load_failed', url, message };
+}
+
+export function closed(reason: string): ClosedMsg {
+  return { v: PROTOCOL_VERSION, type: 'closed', reason };
+}
+
+export function replyOk(id: string, result: unknown): ReplyMsg {
+  return { v: PROTOCOL_VERSION, type: 'reply', id, ok: true, result };
+}
+
+export function replyError(id: string, error: string): ReplyMsg {
+  return { v: PROTOCOL_VERSION, type: 'reply', id, ok: false, error };
+}
+
+export function eventFrame(events: EventItem[]): EventMsg {
+  return { v: PROTOCOL_VERSION, type: 'event', events };
+}
+
+export function heartbeat(time: number): HeartbeatMsg {
+  return { v: PROTOCOL_VERSION, type: 'heartbeat', time };
+}
+
+export function error(code: ErrorCode, message: string): ErrorMsg {
+  return { v: PROTOCOL_VERSION, type: 'error', code, message };
+}

@@ -1,0 +1,22 @@
+/**
+ * Where the browser finds a kernel's out-of-band relay. Pure.
+ */
+import { URLExt } from '@jupyterlab/coreutils';
+
+/** The server extension's route, below the server's base URL. */
+export const RELAY_PREFIX = ['ggbmagic', 'oob'];
+
+/**
+ * The relay WebSocket URL for one kernel.
+ *
+ * `wsUrl` is `ServerConnection.ISettings.wsUrl`, which already carries the server's
+ * base URL (e.g. `ws://host/user/alice/`), so JupyterHub-style prefixes keep working.
+ * The token goes in the query string only when there is one, as JupyterLab does for
+ * kernel sockets; an empty token means the cookie authenticates the upgrade.
+ *
+ * @example relayUrl('ws://h/user/a/', 'k-1', '') === 'ws://h/user/a/ggbmagic/oob/k-1'
+ */
+export function relayUrl(wsUrl: string, kernelId: string, token: string): string {
+  const url = URLExt.join(wsUrl, ...RELAY_PREFIX, encodeURIComponent(kernelId));
+  return token ? `${url}?token=${encodeURIComponent(token)}` : url;
+}

@@ -1,0 +1,105 @@
+"""``%load_ext`` / ``%unload_ext``: wire the channel, the magics and the ``ggb`` object."""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from . import protocol
+from .applet import GeoGebra
+from .channel import Channel, CommLink
+from .events import EventLog
+from .magics import GgbMagics
+from .paths import kernel_id_from_connection_file
+
+log = logging.getLogger("ggbmagic")
+
+
+@dataclass
+class Loaded:
+    shell: Any
+    magics: GgbMagics
+    channel: Channel | None
+    link: CommLink | None
+
+
+_loaded: Loaded | None = None
+
+
+def current() -> Loaded | None:
+    """The loaded extension of this process, if any."""
+    return _loaded
+
+
+def _kernel_identity() -> tuple[str, str]:
+    """This kernel's id and runtime directory, from its connection file.
+
+    The Jupyter server names connection files ``kernel-<id>.json`` in its runtime
+    directory; the relay derives the socket from the same two facts. A kernel started
+    some other way gets a random id (the relay will not find it, but a direct client can).
+    """
+    from ipykernel.connect import get_connection_file
+
+    connection_file = os.path.abspath(get_connection_file())
+    kernel_id = kernel_id_from_connection_file(connection_file) or str(uuid.uuid4())
+    return kernel_id, os.path.dirname(connection_file)
+
+
+def load(shell: Any) -> None:
+    global _loaded
+    if _loaded is not None and _loaded.shell is shell and _loaded.channel is not None:
+        return
+    magics = GgbMagics(shell=shell)
+    shell.register_magics(magics)
+    if magics not in shell.configurables:
+        shell.configurables.append(magics)  # so that %config GgbMagics.x = … works
+    if getattr(shell, "kernel", None) is None:
+        # Terminal IPython: the magics load, and say plainly that a notebook is needed.
+        _loaded = Loaded(shell, magics, None, None)
+        return
+
+    kernel_id, runtime_dir = _kernel_identity()
+    holder: dict[str, Channel] = {}
+
+    def hello() -> protocol.HelloMsg:
+        channel = holder["channel"]
+        return protocol.hello(kernel_id, channel.token, channel.max_frame_bytes)
+
+    link = CommLink(hello)
+    channel = Channel(
+        kernel_id=kernel_id,
+        runtime_dir=runtime_dir,
+        send=link.send,
+        hello=link.hello,
+        max_frame_bytes=lambda: int(magics.max_frame_bytes),
+        events=EventLog(max(1, int(magics.event_buffer))),
+    )
+    holder["channel"] = channel
+    channel.start()
+    atexit.register(channel.stop)
+    link.hello()  # opens the comm: the browser builds the panel and connects back
+    magics.geogebra = GeoGebra(channel, settings=magics)
+    if magics.variable:
+        shell.push({magics.variable: magics.geogebra}, interactive=False)
+    _loaded = Loaded(shell, magics, channel, link)
+
+
+def unload(shell: Any) -> None:
+    global _loaded
+    loaded, _loaded = _loaded, None
+    if loaded is None:
+        return
+    loaded.magics.geogebra = None
+    loaded.magics.unloaded = True
+    if loaded.channel is not None:
+        loaded.channel.stop()
+        atexit.unregister(loaded.channel.stop)
+    if loaded.link is not None:
+        loaded.link.close()
+    name = loaded.magics.variable
+    if name and isinstance(shell.user_ns.get(name), GeoGebra):
+        del shell.user_ns[name]

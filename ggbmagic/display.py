@@ -1,0 +1,397 @@
+"""Result objects with rich reprs: text/plain and text/html (rendered by rich) in
+notebooks, ``__rich__`` in a terminal, image/png and image/svg+xml for snapshots.
+
+No I/O except :meth:`PngImage.save` / :meth:`SvgImage.save`, which the user asks for.
+
+>>> r = CommandResult("A = (1, 2)", ok=True, labels=["A"], objects=[
+...     {"name": "A", "type": "point", "value": "A = (1, 2)", "definition": "",
+...      "command": "", "defined": True, "visible": True, "x": 1.0, "y": 2.0}])
+>>> r["A"]["x"], r.labels
+(1.0, ['A'])
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from .events import Event
+from .protocol import LineResult, ObjectInfo
+
+__all__ = [
+    "CommandResult",
+    "EventTable",
+    "ObjectTable",
+    "PngImage",
+    "ScriptResult",
+    "Status",
+    "SvgImage",
+]
+
+_WIDTH = 110
+_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def _console(**kwargs: Any) -> Console:
+    # force_jupyter=False: in a kernel rich would otherwise display() as a side effect.
+    return Console(file=io.StringIO(), width=_WIDTH, record=True, force_jupyter=False, **kwargs)
+
+
+def render_text(renderable: RenderableType) -> str:
+    """Plain text of a rich renderable (no colour codes)."""
+    console = _console(color_system=None, force_terminal=False)
+    console.print(renderable)
+    return console.export_text().rstrip("\n")
+
+
+def render_html(renderable: RenderableType) -> str:
+    """Self-contained HTML of a rich renderable (inline styles, no stylesheet needed)."""
+    console = _console(color_system="truecolor", force_terminal=True)
+    console.print(renderable)
+    return console.export_html(
+        inline_styles=True,
+        code_format=(
+            '<pre class="ggbmagic-result" style="font-family:var(--jp-code-font-family,'
+            'monospace);font-size:var(--jp-code-font-size,13px);line-height:1.3;'
+            'margin:0;white-space:pre">{code}</pre>'
+        ),
+    )
+
+
+class _Rich:
+    """Mixin: text/plain and text/html from ``__rich__``."""
+
+    def __rich__(self) -> RenderableType:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        renderable = self.__rich__()
+        return {"text/plain": render_text(renderable), "text/html": render_html(renderable)}
+
+    def __repr__(self) -> str:
+        return render_text(self.__rich__())
+
+
+def _fmt_number(value: Any) -> str:
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        return f"{value:.10g}"
+    return "" if value is None else str(value)
+
+
+def _coords(obj: ObjectInfo) -> str:
+    parts = [obj.get(k) for k in ("x", "y", "z")]
+    if parts[0] is None:
+        return ""
+    if parts[2] in (None, 0, 0.0):
+        parts = parts[:2]
+    return "(" + ", ".join(_fmt_number(p) for p in parts) + ")"
+
+
+def _ok(ok: bool) -> Text:
+    return Text("✓", style="bold green") if ok else Text("✗", style="bold red")
+
+
+@dataclass(repr=False)
+class CommandResult(_Rich):
+    """What one GeoGebra command did: ``ok``, the labels it created and their objects."""
+
+    text: str
+    ok: bool
+    labels: list[str]
+    objects: list[ObjectInfo]
+
+    def __getitem__(self, name: str) -> ObjectInfo:
+        for obj in self.objects:
+            if obj["name"] == name:
+                return obj
+        raise KeyError(name)
+
+    def __rich__(self) -> RenderableType:
+        if not self.objects:
+            note = "done (no new objects)" if self.ok else "failed"
+            return Text.assemble(_ok(self.ok), " ", (self.text, "bold"), f"  — {note}")
+        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+        for col in ("", "name", "type", "value"):
+            table.add_column(col)
+        for obj in self.objects:
+            table.add_row(_ok(self.ok), obj["name"], obj["type"], obj["value"])
+        return table
+
+
+@dataclass(repr=False)
+class ScriptResult(_Rich):
+    """Per-line results of a ``%%ggb`` script, in order; only the lines that ran."""
+
+    lines: list[LineResult]
+    total: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return all(line["ok"] for line in self.lines) and len(self.lines) == self.total
+
+    @property
+    def failed(self) -> list[LineResult]:
+        return [line for line in self.lines if not line["ok"]]
+
+    @property
+    def labels(self) -> list[str]:
+        return [label for line in self.lines for label in line["labels"]]
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __iter__(self) -> Iterator[LineResult]:
+        return iter(self.lines)
+
+    def records(self) -> list[dict[str, Any]]:
+        """One flat dict per line: line, command, ok, labels, values."""
+        return [
+            {
+                "line": line["line"],
+                "command": line["text"],
+                "ok": line["ok"],
+                "labels": ", ".join(line["labels"]),
+                "values": "; ".join(obj["value"] for obj in line["objects"]),
+            }
+            for line in self.lines
+        ]
+
+    def to_pandas(self) -> Any:
+        """The results as a pandas DataFrame (pandas must be installed)."""
+        import pandas as pd
+
+        return pd.DataFrame.from_records(self.records(),
+                                         columns=["line", "command", "ok", "labels", "values"])
+
+    def __rich__(self) -> RenderableType:
+        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+        for col in ("line", "", "command", "created"):
+            table.add_column(col, overflow="fold")
+        for rec, line in zip(self.records(), self.lines):
+            created = rec["values"] or ("—" if line["ok"] else "failed")
+            table.add_row(str(rec["line"]), _ok(rec["ok"]), rec["command"], created)
+        skipped = self.total - len(self.lines)
+        if skipped > 0:
+            table.caption = f"{skipped} line(s) not run after the failure"
+        return table
+
+
+_OBJECT_COLUMNS = ("name", "type", "definition", "value", "x", "y", "z")
+
+
+@dataclass(repr=False)
+class ObjectTable(_Rich):
+    """The construction as a table: name, type, definition, value string, coordinates."""
+
+    objects: list[ObjectInfo]
+
+    def __len__(self) -> int:
+        return len(self.objects)
+
+    def __iter__(self) -> Iterator[ObjectInfo]:
+        return iter(self.objects)
+
+    def __getitem__(self, name: str) -> ObjectInfo:
+        for obj in self.objects:
+            if obj["name"] == name:
+                return obj
+        raise KeyError(name)
+
+    def __contains__(self, name: object) -> bool:
+        return any(obj["name"] == name for obj in self.objects)
+
+    @property
+    def names(self) -> list[str]:
+        return [obj["name"] for obj in self.objects]
+
+    def records(self) -> list[dict[str, Any]]:
+        """One dict per object with the table's columns (coordinates None if not a point)."""
+        rows = []
+        for obj in self.objects:
+            row: dict[str, Any] = {
+                "name": obj["name"],
+                "type": obj["type"],
+                "definition": obj.get("definition") or obj.get("command") or "",
+                "value": obj["value"],
+            }
+            for axis in ("x", "y", "z"):
+                row[axis] = obj.get(axis)
+            rows.append(row)
+        return rows
+
+    def to_pandas(self) -> Any:
+        """The table as a pandas DataFrame indexed by name (pandas must be installed)."""
+        import pandas as pd
+
+        frame = pd.DataFrame.from_records(self.records(), columns=list(_OBJECT_COLUMNS))
+        return frame.set_index("name")
+
+    def __rich__(self) -> RenderableType:
+        if not self.objects:
+            return Text("The construction is empty.")
+        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+        for col in ("name", "type", "definition", "value", "coordinates"):
+            table.add_column(col, overflow="fold")
+        for row, obj in zip(self.records(), self.objects):
+            table.add_row(row["name"], row["type"], row["definition"], row["value"], _coords(obj))
+        return table
+
+
+@dataclass(repr=False)
+class EventTable(_Rich):
+    """Applet events (add, update, remove, rename, clear, select, dragEnd, …) as a table."""
+
+    events: list[Event]
+    dropped: int = 0
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self.events)
+
+    def __getitem__(self, index: int) -> Event:
+        return self.events[index]
+
+    def to_pandas(self) -> Any:
+        """The events as a pandas DataFrame indexed by sequence number."""
+        import pandas as pd
+
+        cols = ["seq", "type", "target", "argument", "time", "value"]
+        frame = pd.DataFrame.from_records([{c: e.get(c) for c in cols} for e in self.events],
+                                          columns=cols)
+        return frame.set_index("seq")
+
+    def __rich__(self) -> RenderableType:
+        if not self.events:
+            return Text("No applet events yet.")
+        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+        for col in ("seq", "type", "target", "detail"):
+            table.add_column(col, overflow="fold")
+        for e in self.events:
+            detail = e.get("value") or ("" if e["argument"] is None else str(e["argument"]))
+            table.add_row(str(e["seq"]), e["type"], e["target"] or "", detail)
+        if self.dropped:
+            table.caption = f"{self.dropped} older event(s) dropped (buffer full)"
+        return table
+
+
+@dataclass(repr=False)
+class Status(_Rich):
+    """Connection status of the GeoGebra panel, as shown by ``%ggb`` alone."""
+
+    state: str
+    connected: bool
+    kernel_id: str
+    applet: dict[str, Any] = field(default_factory=dict)
+    rtt_ms: float | None = None
+    objects: int | None = None
+    counters: dict[str, int] = field(default_factory=dict)
+    message: str = ""
+
+    def __rich__(self) -> RenderableType:
+        table = Table(show_header=False, box=None, pad_edge=False)
+        table.add_column(style="bold")
+        table.add_column()
+        table.add_row("GeoGebra panel", Text.assemble(_ok(self.connected), " ", self.state))
+        if self.applet:
+            table.add_row("applet", f"{self.applet.get('appName', '?')} "
+                                    f"{self.applet.get('version', '')}".strip())
+        if self.rtt_ms is not None:
+            table.add_row("round trip", f"{self.rtt_ms:.2f} ms")
+        if self.objects is not None:
+            table.add_row("objects", str(self.objects))
+        table.add_row("kernel", self.kernel_id)
+        refused = {k: v for k, v in self.counters.items()
+                   if v and k not in ("connections", "frames_in", "events")}
+        if refused:
+            table.add_row("refused", ", ".join(f"{k}={v}" for k, v in refused.items()))
+        if self.message:
+            table.add_row("", self.message)
+        return table
+
+
+class PngImage:
+    """A PNG snapshot of the construction; displays as image/png, stored in the notebook."""
+
+    def __init__(self, data: bytes) -> None:
+        if not data.startswith(_PNG_MAGIC) or len(data) < 24:
+            raise ValueError("GeoGebra did not return a PNG image")
+        self.data = data
+        # The IHDR chunk always comes first: width and height as big-endian uint32.
+        self.width = int.from_bytes(data[16:20], "big")
+        self.height = int.from_bytes(data[20:24], "big")
+
+    @classmethod
+    def from_base64(cls, text: str) -> PngImage:
+        if text.startswith("data:"):
+            text = text.split(",", 1)[1]
+        return cls(base64.b64decode(text, validate=True))
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[
+            dict[str, str], dict[str, Any]]:
+        return (
+            {"image/png": base64.b64encode(self.data).decode("ascii"),
+             "text/plain": repr(self)},
+            {"image/png": {"width": self.width, "height": self.height}},
+        )
+
+    def _repr_png_(self) -> bytes:
+        return self.data
+
+    def __rich__(self) -> RenderableType:
+        return Text(repr(self))
+
+    def __repr__(self) -> str:
+        return f"<GeoGebra snapshot: PNG {self.width}×{self.height}, {len(self.data)} bytes>"
+
+    def save(self, path: str | Path) -> Path:
+        """Write the PNG to *path* and return it."""
+        target = Path(path)
+        target.write_bytes(self.data)
+        return target
+
+
+class SvgImage:
+    """An SVG snapshot of the construction; displays as image/svg+xml."""
+
+    def __init__(self, text: str) -> None:
+        if "<svg" not in text[:2048]:
+            raise ValueError("GeoGebra did not return an SVG image")
+        self.text = text
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        return {"image/svg+xml": self.text, "text/plain": repr(self)}
+
+    def _repr_svg_(self) -> str:
+        return self.text
+
+    def __rich__(self) -> RenderableType:
+        return Text(repr(self))
+
+    def __repr__(self) -> str:
+        return f"<GeoGebra snapshot: SVG, {len(self.text)} characters>"
+
+    def save(self, path: str | Path) -> Path:
+        """Write the SVG to *path* and return it."""
+        target = Path(path)
+        target.write_text(self.text, encoding="utf-8")
+        return target
+
+
+def as_object_list(value: Any) -> list[ObjectInfo]:
+    """The ``objects`` list of a browser result, defensively (a missing list is empty)."""
+    objects = value.get("objects") if isinstance(value, dict) else None
+    return [o for o in objects if isinstance(o, dict) and "name" in o] if isinstance(
+        objects, Sequence) else []

@@ -1,0 +1,64 @@
+"""The exceptions ggbmagic raises to Python code; each message says what to do.
+
+The magics turn these into :class:`IPython.core.error.UsageError` (no traceback);
+Python callers can catch them by class.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "GgbCommandError",
+    "GgbError",
+    "GgbTimeoutError",
+    "LoadFailedError",
+    "NoFrontendError",
+    "PanelClosedError",
+]
+
+OPEN_HINT = "Run `%ggb --open` (or `ggb.open()`) to open the panel again."
+
+
+class GgbError(Exception):
+    """Base class of every ggbmagic error."""
+
+
+class NoFrontendError(GgbError):
+    """No browser answered: not a Jupyter frontend, or the ggbmagic extension is missing."""
+
+
+class PanelClosedError(GgbError):
+    """The user closed the GeoGebra panel of this notebook."""
+
+    def __init__(self, reason: str = "panel closed") -> None:
+        super().__init__(f"The GeoGebra panel of this notebook was closed ({reason}). {OPEN_HINT}")
+
+
+class LoadFailedError(GgbError):
+    """The browser could not load GeoGebra (offline, blocked URL, wrong codebase)."""
+
+    def __init__(self, url: str, message: str) -> None:
+        super().__init__(
+            f"GeoGebra could not be loaded from {url}: {message}. Check the network, or point "
+            "JupyterLab's settings (Settings → ggbmagic → deployggbUrl / html5Codebase) at a "
+            f"self-hosted GeoGebra Math Apps Bundle, then reload the page. {OPEN_HINT}"
+        )
+        self.url = url
+
+
+class GgbTimeoutError(GgbError, TimeoutError):
+    """The browser did not answer in time; the request is abandoned (a late answer is dropped)."""
+
+
+class GgbCommandError(GgbError):
+    """A GeoGebra command failed. ``line`` is its 1-based line number in the cell, if any."""
+
+    def __init__(self, text: str, line: int | None = None, detail: str = "") -> None:
+        where = f"line {line}: " if line is not None else ""
+        extra = f" ({detail})" if detail else ""
+        super().__init__(
+            f"GeoGebra could not run {where}{text!r}{extra}. Check the command's name and "
+            "arguments (English command names, e.g. Distance(A, B)) and that the objects it "
+            "uses exist."
+        )
+        self.text = text
+        self.line = line

@@ -1,0 +1,108 @@
+"""A bounded, numbered log of applet events. Thread-safe; no I/O.
+
+The socket thread appends; the kernel's main thread reads. When the buffer is full the
+oldest events go, and ``dropped`` says how many.
+
+>>> log = EventLog(maxlen=2)
+>>> [e["seq"] for e in log.extend([{"type": "add", "target": "A", "argument": None,
+...                                 "time": 1.0}] * 3)]
+[1, 2, 3]
+>>> [e["seq"] for e in log.snapshot()], log.dropped
+([2, 3], 1)
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Iterable
+from typing import Any, TypedDict
+
+try:  # Python 3.11+
+    from typing import NotRequired
+except ImportError:  # pragma: no cover - Python 3.10
+    from typing_extensions import NotRequired
+
+from .protocol import EventItem
+
+__all__ = ["Event", "EventLog", "select"]
+
+
+class Event(TypedDict):
+    """One stored event: the browser's fields plus the kernel's sequence number."""
+
+    seq: int
+    type: str
+    target: str | None
+    argument: Any
+    time: float
+    value: NotRequired[str]
+
+
+class EventLog:
+    """Bounded event buffer with sequence numbers and a dropped count."""
+
+    def __init__(self, maxlen: int = 10_000) -> None:
+        if maxlen < 1:
+            raise ValueError("the event buffer needs room for at least one event")
+        self._events: deque[Event] = deque(maxlen=maxlen)
+        self._lock = threading.Lock()
+        self._seq = 0
+        self.dropped = 0
+
+    @property
+    def maxlen(self) -> int:
+        return self._events.maxlen or 0
+
+    def extend(self, items: Iterable[EventItem]) -> list[Event]:
+        """Store *items* in order; return them as numbered events."""
+        stored: list[Event] = []
+        with self._lock:
+            for item in items:
+                self._seq += 1
+                event: Event = {
+                    "seq": self._seq,
+                    "type": str(item.get("type")),
+                    "target": item.get("target"),
+                    "argument": item.get("argument"),
+                    "time": float(item.get("time") or 0.0),
+                }
+                if isinstance(item.get("value"), str):
+                    event["value"] = item["value"]
+                if len(self._events) == self._events.maxlen:
+                    self.dropped += 1
+                self._events.append(event)
+                stored.append(event)
+        return stored
+
+    def snapshot(self) -> list[Event]:
+        """A copy of the stored events, oldest first."""
+        with self._lock:
+            return list(self._events)
+
+    def clear(self) -> int:
+        """Forget the stored events (sequence numbers go on); return how many there were."""
+        with self._lock:
+            count = len(self._events)
+            self._events.clear()
+            return count
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+
+def select(events: list[Event], *, types: Iterable[str] = (), target: str | None = None,
+           tail: int | None = None) -> list[Event]:
+    """Filter events by type(s) and target, then keep the last *tail* ones.
+
+    >>> evs = [{"seq": i, "type": t, "target": "A", "argument": None, "time": 0.0}
+    ...        for i, t in enumerate(["add", "update", "update"], 1)]
+    >>> [e["seq"] for e in select(evs, types=["update"], tail=1)]
+    [3]
+    """
+    wanted = set(types)
+    out = [e for e in events
+           if (not wanted or e["type"] in wanted) and (target is None or e["target"] == target)]
+    if tail is not None:
+        out = out[-tail:] if tail > 0 else []
+    return out

@@ -1,0 +1,358 @@
+"""A real ipykernel, driven through jupyter_client, and a Python client that plays the
+browser: it receives ggbmagic's comm messages on IOPub and answers over the real
+out-of-band socket with the real token.
+
+GeoGebra itself is replaced by :class:`FakeGeoGebra`, a TEST DOUBLE that understands a
+handful of commands (points, numbers, Distance, SetColor) so that answers can be checked.
+Used by tests/kernel and benchmarks/.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import math
+import os
+import queue
+import re
+import threading
+import time
+import uuid
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jupyter_client.manager import KernelManager
+from websockets.sync.client import ClientConnection, unix_connect
+
+from ggbmagic.paths import socket_path
+
+REPO = Path(__file__).resolve().parents[2]
+
+# A 1x1 transparent PNG: the fake applet's "snapshot".
+TINY_PNG = base64.b64encode(bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)).decode()
+
+_POINT = re.compile(r"^\(\s*(-?[\d.]+)\s*,\s*(-?[\d.]+)\s*\)$")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_DISTANCE = re.compile(r"^Distance\(\s*(\w+)\s*,\s*(\w+)\s*\)$")
+_ASSIGN = re.compile(r"^([A-Za-z]\w*)\s*=\s*(.+)$")
+
+
+class FakeGeoGebra:
+    """TEST DOUBLE of a GeoGebra applet: points, numbers, Distance(P, Q), SetColor."""
+
+    def __init__(self) -> None:
+        self.objects: dict[str, dict[str, Any]] = {}
+
+    def describe(self, name: str) -> dict[str, Any]:
+        obj = self.objects[name]
+        info = {"name": name, "type": obj["type"], "definition": obj.get("definition", ""),
+                "command": obj.get("definition", ""), "defined": True, "visible": True}
+        if obj["type"] == "point":
+            x, y = obj["x"], obj["y"]
+            info |= {"value": f"{name} = ({x:g}, {y:g})", "x": x, "y": y, "z": 0.0}
+        else:
+            info |= {"value": f"{name} = {obj['number']:g}", "number": obj["number"]}
+        return info
+
+    def eval(self, text: str) -> list[str] | None:
+        """Like evalCommandGetLabels: created labels, or None when the command fails."""
+        if re.match(r"^SetColor\(\s*\w+\s*,\s*\"\w+\"\s*\)$", text):
+            return []
+        match = _ASSIGN.match(text)
+        if not match:
+            return None
+        name, rhs = match.group(1), match.group(2).strip()
+        if (point := _POINT.match(rhs)) is not None:
+            self.objects[name] = {"type": "point", "x": float(point.group(1)),
+                                  "y": float(point.group(2))}
+        elif _NUMBER.match(rhs):
+            self.objects[name] = {"type": "numeric", "number": float(rhs)}
+        elif (dist := _DISTANCE.match(rhs)) is not None:
+            a, b = self.objects.get(dist.group(1)), self.objects.get(dist.group(2))
+            if not a or not b or a["type"] != "point" or b["type"] != "point":
+                return None
+            self.objects[name] = {"type": "numeric", "definition": rhs,
+                                  "number": math.hypot(a["x"] - b["x"], a["y"] - b["y"])}
+        else:
+            return None
+        return [name]
+
+    def command(self, text: str) -> dict[str, Any]:
+        labels = self.eval(text)
+        if labels is None:
+            return {"ok": False, "labels": [], "objects": []}
+        return {"ok": True, "labels": labels, "objects": [self.describe(n) for n in labels]}
+
+    def call(self, method: str, args: list[Any]) -> Any:
+        if method == "getValue":
+            obj = self.objects.get(args[0])
+            return obj["number"] if obj and obj["type"] == "numeric" else 0
+        if method == "exists":
+            return args[0] in self.objects
+        if method == "getValueString":
+            return self.describe(args[0])["value"] if args[0] in self.objects else ""
+        if method in ("getXcoord", "getYcoord"):
+            obj = self.objects.get(args[0], {})
+            return obj.get("x" if method == "getXcoord" else "y", 0)
+        if method == "echo":  # not GeoGebra: lets tests check that replies never cross
+            return {"echo": args}
+        if method == "deleteObject":
+            self.objects.pop(args[0], None)
+            return None
+        if method == "newConstruction":
+            self.objects.clear()
+            return None
+        if method == "getPNGBase64":
+            return TINY_PNG
+        if method == "exportSVG":
+            return '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>'
+        if method == "getBase64":
+            buf = io.BytesIO()
+            with zipfile.ZipFile(buf, "w") as archive:
+                archive.writestr("geogebra.xml", json.dumps(self.objects))
+            return base64.b64encode(buf.getvalue()).decode()
+        if method == "setBase64":
+            with zipfile.ZipFile(io.BytesIO(base64.b64decode(args[0]))) as archive:
+                self.objects = json.loads(archive.read("geogebra.xml"))
+            return None
+        raise ValueError(f"{method} is not a GeoGebra API method")
+
+
+@dataclass
+class BrowserPlayer:
+    """Plays the JupyterLab side: comm in (IOPub), OOB socket out."""
+
+    runtime_dir: Path
+    answer: bool = True
+    delay: float = 0.0
+    applet: FakeGeoGebra = field(default_factory=FakeGeoGebra)
+    comm_id: str | None = None
+    hello: dict[str, Any] | None = None
+    received: list[dict[str, Any]] = field(default_factory=list)
+    oob_frames: list[dict[str, Any]] = field(default_factory=list)
+    ws: ClientConnection | None = None
+    connect_on_hello: bool = True
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def socket(self) -> Path:
+        assert self.hello is not None, "no hello received yet"
+        return socket_path(self.hello["kernel_id"], self.runtime_dir)
+
+    def on_comm(self, data: dict[str, Any]) -> None:
+        self.received.append(data)
+        kind = data.get("type")
+        if kind == "hello":
+            self.hello = data
+            if self.connect_on_hello and self.ws is None:
+                self.connect()
+            return
+        if not self.answer or "id" not in data:
+            return
+        if self.delay:
+            time.sleep(self.delay)
+        try:
+            if kind == "command":
+                result: Any = self.applet.command(data["text"])
+            elif kind == "batch":
+                results = []
+                for line in data["lines"]:
+                    res = self.applet.command(line["text"]) | {"line": line["line"],
+                                                               "text": line["text"]}
+                    results.append(res)
+                    if not res["ok"] and data["stop_on_error"]:
+                        break
+                result = {"results": results}
+            elif kind == "call":
+                result = self.applet.call(data["method"], data["args"])
+            elif kind == "snapshot":
+                result = {"objects": [self.applet.describe(n) for n in self.applet.objects]}
+            elif kind == "ping":
+                result = {"version": "fake-1.0", "appName": "classic",
+                          "objects": len(self.applet.objects)}
+            else:
+                return
+            self.send({"type": "reply", "id": data["id"], "ok": True, "result": result})
+        except Exception as exc:
+            self.send({"type": "reply", "id": data["id"], "ok": False, "error": str(exc)})
+
+    def connect(self) -> None:
+        assert self.hello is not None
+        ws = unix_connect(str(self.socket), max_size=None)
+        ws.send(json.dumps({"v": 1, "type": "hello", "token": self.hello["token"],
+                            "client": "pytest-browser-player"}))
+        welcome = json.loads(ws.recv(timeout=5))
+        assert welcome["type"] == "welcome", welcome
+        self.ws = ws
+        threading.Thread(target=self._read, args=(ws,), daemon=True).start()
+        self.send({"type": "ready", "applet": {"version": "fake-1.0", "appName": "classic"}})
+
+    def _read(self, ws: ClientConnection) -> None:
+        try:
+            for frame in ws:
+                self.oob_frames.append(json.loads(frame))
+        except Exception:
+            pass
+
+    def send(self, msg: dict[str, Any]) -> None:
+        assert self.ws is not None, "not connected"
+        with self._lock:
+            self.ws.send(json.dumps({"v": 1} | msg))
+
+    def send_raw(self, frame: str | bytes) -> None:
+        assert self.ws is not None
+        with self._lock:
+            self.ws.send(frame)
+
+    def events(self, *items: dict[str, Any]) -> None:
+        now = time.time() * 1000
+        self.send({"type": "event", "events": [
+            {"target": None, "argument": None, "time": now} | item for item in items]})
+
+    def close(self) -> None:
+        if self.ws is not None:
+            self.ws.close()
+            self.ws = None
+
+
+@dataclass
+class Execution:
+    """What one execute_request produced."""
+
+    msg_id: str
+    outputs: list[dict[str, Any]] = field(default_factory=list)
+    reply: dict[str, Any] | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def stdout(self) -> str:
+        return "".join(o["content"]["text"] for o in self.outputs
+                       if o["msg_type"] == "stream" and o["content"]["name"] == "stdout")
+
+    @property
+    def stderr(self) -> str:
+        return "".join(o["content"]["text"] for o in self.outputs
+                       if o["msg_type"] == "stream" and o["content"]["name"] == "stderr")
+
+    @property
+    def error(self) -> dict[str, Any] | None:
+        for out in self.outputs:
+            if out["msg_type"] == "error":
+                return out["content"]  # type: ignore[no-any-return]
+        # IPython shows a UsageError on stderr, without an error message; the reply says it.
+        if self.reply is not None and self.reply.get("status") == "error":
+            return {"ename": self.reply.get("ename", ""), "evalue": self.reply.get("evalue", ""),
+                    "stderr": self.stderr}
+        return None
+
+    def data(self, mime: str = "text/plain") -> list[Any]:
+        return [o["content"]["data"][mime] for o in self.outputs
+                if o["msg_type"] in ("execute_result", "display_data")
+                and mime in o["content"]["data"]]
+
+
+class KernelSession:
+    """A real ipykernel (subprocess) plus a BrowserPlayer answering its ggbmagic comm."""
+
+    def __init__(self, runtime_dir: Path, **player: Any) -> None:
+        self.runtime_dir = runtime_dir
+        runtime_dir.mkdir(parents=True, exist_ok=True)
+        self.kernel_id = str(uuid.uuid4())
+        self.km = KernelManager(kernel_name="python3",
+                                connection_file=str(runtime_dir / f"kernel-{self.kernel_id}.json"))
+        # The kernel imports ggbmagic from this checkout, whatever is installed.
+        path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+        env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(runtime_dir), PYTHONPATH=path)
+        self.km.start_kernel(env=env, cwd=str(runtime_dir))
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        self.kc.wait_for_ready(timeout=60)
+        self.player = BrowserPlayer(runtime_dir, **player)
+        self._executions: dict[str, Execution] = {}
+        self._comm_hooks: list[Callable[[dict[str, Any]], None]] = []
+        self._stop = threading.Event()
+        self._iopub = threading.Thread(target=self._pump_iopub, daemon=True)
+        self._iopub.start()
+        self._shell = threading.Thread(target=self._pump_shell, daemon=True)
+        self._shell.start()
+
+    def _pump_iopub(self) -> None:
+        while not self._stop.is_set():
+            try:
+                msg = self.kc.get_iopub_msg(timeout=0.2)
+            except queue.Empty:
+                continue
+            except Exception:
+                if self._stop.is_set():
+                    return
+                continue
+            kind = msg["msg_type"]
+            content = msg["content"]
+            if kind == "comm_open" and content.get("target_name") == "ggbmagic":
+                self.player.comm_id = content["comm_id"]
+                threading.Thread(target=self.player.on_comm, args=(content["data"],),
+                                 daemon=True).start()
+                continue
+            if kind == "comm_msg" and content.get("comm_id") == self.player.comm_id:
+                # Each message on its own thread, as a browser's event loop would not block
+                # IOPub on one slow answer.
+                threading.Thread(target=self.player.on_comm, args=(content["data"],),
+                                 daemon=True).start()
+                continue
+            parent = msg.get("parent_header", {}).get("msg_id")
+            ex = self._executions.get(parent or "")
+            if ex is not None and kind in ("stream", "execute_result", "display_data", "error"):
+                ex.outputs.append(msg)
+
+    def _pump_shell(self) -> None:
+        while not self._stop.is_set():
+            try:
+                msg = self.kc.get_shell_msg(timeout=0.2)
+            except queue.Empty:
+                continue
+            except Exception:
+                if self._stop.is_set():
+                    return
+                continue
+            ex = self._executions.get(msg.get("parent_header", {}).get("msg_id", ""))
+            if ex is not None and msg["msg_type"] == "execute_reply":
+                ex.reply = msg["content"]
+                # IOPub may trail the shell reply a little: wait for the idle status instead.
+                threading.Thread(target=self._finish, args=(ex,), daemon=True).start()
+
+    def _finish(self, ex: Execution) -> None:
+        time.sleep(0.05)
+        ex.done.set()
+
+    def execute(self, code: str, timeout: float = 60.0) -> Execution:
+        # Register before sending: IOPub output can arrive before execute() returns.
+        msg = self.kc.session.msg("execute_request", {
+            "code": code, "silent": False, "store_history": True, "user_expressions": {},
+            "allow_stdin": False, "stop_on_error": True})
+        ex = Execution(msg["header"]["msg_id"])
+        self._executions[ex.msg_id] = ex
+        self.kc.shell_channel.send(msg)
+        if not ex.done.wait(timeout):
+            raise TimeoutError(f"cell did not finish within {timeout} s: {code[:80]!r}")
+        return ex
+
+    def ok(self, code: str, timeout: float = 60.0) -> Execution:
+        """Execute and assert that no error came out."""
+        ex = self.execute(code, timeout)
+        assert ex.error is None, f"{ex.error['ename']}: {ex.error['evalue']}"  # type: ignore[index]
+        return ex
+
+    def close(self) -> None:
+        self._stop.set()
+        self.player.close()
+        try:
+            self.kc.stop_channels()
+        finally:
+            self.km.shutdown_kernel(now=True)

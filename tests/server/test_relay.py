@@ -1,0 +1,314 @@
+"""The OOB relay on a real Jupyter server with a real kernel.
+
+The kernel's listener is a test double: a real ``websockets`` server on the very
+socket path the relay derives, which echoes and records frames. The browser is a
+real tornado WebSocket client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import socket
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jupyter_server.auth import Authorizer
+from tornado.httpclient import HTTPClientError, HTTPRequest
+from tornado.websocket import WebSocketClientConnection, websocket_connect
+from traitlets.config import Config
+from websockets.asyncio.server import ServerConnection, unix_serve
+
+from ggbmagic.server import (
+    MAX_FRAME_BYTES,
+    NOT_LOADED,
+    browser_close_for_kernel_close,
+    kernel_close_for_browser_close,
+)
+
+TIMEOUT = 10.0
+WsFetch = Callable[..., Awaitable[WebSocketClientConnection]]
+
+
+@dataclass
+class FakeListener:
+    """Plays the kernel's OOB listener: echoes and records frames (a test double).
+
+    With ``close_with`` set, it closes with that code and reason on the first frame,
+    as the real kernel does on a wrong token (4001).
+    """
+
+    close_with: tuple[int, str] | None = None
+    frames: list[str | bytes] = field(default_factory=list)
+    connections: list[ServerConnection] = field(default_factory=list)
+    closes: list[tuple[int | None, str | None]] = field(default_factory=list)
+    connected: asyncio.Event = field(default_factory=asyncio.Event)
+    closed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def handler(self, ws: ServerConnection) -> None:
+        self.connections.append(ws)
+        self.connected.set()
+        try:
+            async for message in ws:
+                self.frames.append(message)
+                if self.close_with is not None:
+                    await ws.close(*self.close_with)
+                    break
+                await ws.send(message)
+        finally:
+            await ws.wait_closed()
+            self.closes.append((ws.close_code, ws.close_reason))
+            self.closed.set()
+
+
+@contextlib.asynccontextmanager
+async def fake_listener(path: Path, **kwargs: Any) -> AsyncIterator[FakeListener]:
+    listener = FakeListener(**kwargs)
+    async with unix_serve(listener.handler, str(path), max_size=MAX_FRAME_BYTES):
+        yield listener
+
+
+@contextlib.asynccontextmanager
+async def browser(ws_fetch: WsFetch, kernel_id: str) -> AsyncIterator[WebSocketClientConnection]:
+    ws = await ws_fetch("ggbmagic", "oob", kernel_id, max_message_size=MAX_FRAME_BYTES)
+    try:
+        yield ws
+    finally:
+        ws.close()
+
+
+async def read(ws: WebSocketClientConnection) -> str | bytes | None:
+    return await asyncio.wait_for(ws.read_message(), TIMEOUT)
+
+
+async def relay_tasks_finish() -> None:
+    """Every relay pump task ends once both sides are closed (nothing leaks)."""
+    pumps = [
+        task
+        for task in asyncio.all_tasks()
+        if "_pump_from_kernel" in getattr(task.get_coro(), "__qualname__", "")
+    ]
+    await asyncio.wait_for(asyncio.gather(*pumps), TIMEOUT)
+
+
+def raw_url(port: int, base_url: str, path: str) -> str:
+    # Built by hand: jp_ws_fetch would escape "%" and hide what the router sees.
+    return f"ws://localhost:{port}{base_url}{path}"
+
+
+async def refused(url: str, headers: dict[str, str]) -> HTTPClientError:
+    with pytest.raises(HTTPClientError) as info:
+        ws = await websocket_connect(HTTPRequest(url, headers=headers))
+        ws.close()
+    return info.value
+
+
+def message_of(error: HTTPClientError) -> str:
+    assert error.response is not None
+    return str(json.loads(error.response.body)["message"])
+
+
+# --- the relay itself ------------------------------------------------------------------
+
+
+async def test_frames_relay_both_ways_in_order(
+    jp_ws_fetch: WsFetch, kernel_id: str, listener_path: Path
+) -> None:
+    async with fake_listener(listener_path) as listener, browser(jp_ws_fetch, kernel_id) as ws:
+        sent = [json.dumps({"v": 1, "type": "heartbeat", "n": i}) for i in range(200)]
+        await asyncio.gather(*(ws.write_message(frame) for frame in sent))
+        echoed = [await read(ws) for _ in sent]
+        assert echoed == sent
+        assert listener.frames == sent
+
+        # Kernel-initiated frames, unprompted, keep their order too.
+        (kernel_side,) = listener.connections
+        for i in range(200):
+            await kernel_side.send(f"k{i}")
+        assert [await read(ws) for _ in range(200)] == [f"k{i}" for i in range(200)]
+
+
+async def test_twenty_mib_frame_passes(
+    jp_ws_fetch: WsFetch, kernel_id: str, listener_path: Path
+) -> None:
+    big = "x" * (20 * 1024 * 1024)
+    async with fake_listener(listener_path) as listener, browser(jp_ws_fetch, kernel_id) as ws:
+        await ws.write_message(big)
+        assert await read(ws) == big
+        assert listener.frames == [big]
+
+
+async def test_kernel_4001_closes_browser_with_4001(
+    jp_ws_fetch: WsFetch, kernel_id: str, listener_path: Path
+) -> None:
+    async with (
+        fake_listener(listener_path, close_with=(4001, "unauthorized")),
+        browser(jp_ws_fetch, kernel_id) as ws,
+    ):
+        await ws.write_message('{"v": 1, "type": "hello", "token": "wrong"}')
+        assert await read(ws) is None
+        assert (ws.close_code, ws.close_reason) == (4001, "unauthorized")
+        await relay_tasks_finish()
+
+
+async def test_kernel_going_away_closes_browser_with_1001(
+    jp_ws_fetch: WsFetch, kernel_id: str, listener_path: Path
+) -> None:
+    async with (
+        fake_listener(listener_path, close_with=(1000, "")),
+        browser(jp_ws_fetch, kernel_id) as ws,
+    ):
+        await ws.write_message("bye")
+        assert await read(ws) is None
+        assert ws.close_code == 1001
+
+
+async def test_browser_close_closes_kernel_side(
+    jp_ws_fetch: WsFetch, kernel_id: str, listener_path: Path
+) -> None:
+    async with fake_listener(listener_path) as listener:
+        async with browser(jp_ws_fetch, kernel_id) as ws:
+            await ws.write_message("ping")
+            assert await read(ws) == "ping"
+            ws.close(1000, "panel closed")
+        await asyncio.wait_for(listener.closed.wait(), TIMEOUT)
+        assert listener.closes == [(1000, "panel closed")]
+        await relay_tasks_finish()
+
+
+async def test_plain_http_request_leaves_no_kernel_connection(
+    jp_fetch: Callable[..., Awaitable[Any]], kernel_id: str, listener_path: Path
+) -> None:
+    # Everything checks out but there is no upgrade: tornado answers 400, and the
+    # kernel connection opened before the upgrade must be closed again.
+    async with fake_listener(listener_path) as listener:
+        with pytest.raises(HTTPClientError) as info:
+            await jp_fetch("ggbmagic", "oob", kernel_id)
+        assert info.value.code == 400
+        await asyncio.wait_for(listener.closed.wait(), TIMEOUT)
+        assert len(listener.connections) == 1
+
+
+# --- refusals ----------------------------------------------------------------------------
+
+
+async def test_no_listener_is_503_with_the_fix(jp_ws_fetch: WsFetch, kernel_id: str) -> None:
+    with pytest.raises(HTTPClientError) as info:
+        await jp_ws_fetch("ggbmagic", "oob", kernel_id)
+    assert info.value.code == 503
+    assert message_of(info.value) == NOT_LOADED
+
+
+async def test_stale_socket_file_is_503(
+    jp_ws_fetch: WsFetch, kernel_id: str, listener_path: Path
+) -> None:
+    # A kernel that died leaves its socket file behind, with nobody listening.
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(listener_path))
+    with pytest.raises(HTTPClientError) as info:
+        await jp_ws_fetch("ggbmagic", "oob", kernel_id)
+    assert info.value.code == 503
+    assert message_of(info.value) == NOT_LOADED
+
+
+async def test_no_credentials_is_403(
+    jp_serverapp: Any, jp_http_port: int, jp_base_url: str, kernel_id: str
+) -> None:
+    url = raw_url(jp_http_port, jp_base_url, f"ggbmagic/oob/{kernel_id}")
+    assert (await refused(url, {})).code == 403
+    assert (await refused(url, {"Authorization": "token wrong"})).code == 403
+
+
+async def test_unknown_kernel_is_404(jp_ws_fetch: WsFetch) -> None:
+    with pytest.raises(HTTPClientError) as info:
+        await jp_ws_fetch("ggbmagic", "oob", str(uuid.uuid4()))
+    assert info.value.code == 404
+    assert message_of(info.value).startswith("no kernel with id ")
+
+
+@pytest.mark.parametrize("bad_id", ["..%2F..", "a/b", "..", "%2e%2e", "-x", "k" * 65])
+async def test_malformed_kernel_id_is_not_routed(
+    jp_serverapp: Any,
+    jp_http_port: int,
+    jp_base_url: str,
+    jp_auth_header: dict[str, str],
+    bad_id: str,
+) -> None:
+    url = raw_url(jp_http_port, jp_base_url, f"ggbmagic/oob/{bad_id}")
+    error = await refused(url, dict(jp_auth_header))
+    assert error.code == 404
+    assert error.response is not None
+    assert b"no kernel with id" not in error.response.body  # the router said no, not us
+
+
+class DenyKernelExecution(Authorizer):
+    """Lets a user start kernels but not run code in them."""
+
+    def is_authorized(self, handler: Any, user: Any, action: str, resource: str) -> bool:
+        return not (action == "execute" and resource == "kernels")
+
+
+class TestWithoutExecutePermission:
+    @pytest.fixture
+    def jp_server_config(self) -> Config:
+        return Config(
+            {
+                "ServerApp": {
+                    "jpserver_extensions": {"ggbmagic": True},
+                    "authorizer_class": DenyKernelExecution,
+                }
+            }
+        )
+
+    async def test_is_403(self, jp_ws_fetch: WsFetch, kernel_id: str) -> None:
+        with pytest.raises(HTTPClientError) as info:
+            await jp_ws_fetch("ggbmagic", "oob", kernel_id)
+        assert info.value.code == 403
+
+    async def test_does_not_reveal_whether_a_kernel_exists(self, jp_ws_fetch: WsFetch) -> None:
+        with pytest.raises(HTTPClientError) as info:
+            await jp_ws_fetch("ggbmagic", "oob", str(uuid.uuid4()))
+        assert info.value.code == 403
+
+
+# --- close-code mapping (pure) -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kernel_close", "browser_close"),
+    [
+        ((4001, "unauthorized"), (4001, "unauthorized")),
+        ((3000, ""), (3000, "")),
+        ((1000, "unloaded"), (1001, "unloaded")),
+        ((1001, ""), (1001, "the kernel closed the ggbmagic connection")),
+        ((1006, ""), (1011, "lost the connection to the kernel's ggbmagic listener")),
+        ((1011, "oops"), (1011, "lost the connection to the kernel's ggbmagic listener")),
+        ((None, None), (1011, "lost the connection to the kernel's ggbmagic listener")),
+    ],
+)
+def test_browser_close_for_kernel_close(
+    kernel_close: tuple[int | None, str | None], browser_close: tuple[int, str]
+) -> None:
+    assert browser_close_for_kernel_close(*kernel_close) == browser_close
+
+
+@pytest.mark.parametrize(
+    ("browser_close", "kernel_close"),
+    [
+        ((1000, "panel closed"), (1000, "panel closed")),
+        ((1001, None), (1001, "")),
+        ((4000, "x"), (4000, "x")),
+        ((None, None), (1001, "browser disconnected")),
+        ((1005, None), (1001, "browser disconnected")),
+        ((1009, "too big"), (1001, "browser disconnected")),
+    ],
+)
+def test_kernel_close_for_browser_close(
+    browser_close: tuple[int | None, str | None], kernel_close: tuple[int, str]
+) -> None:
+    assert kernel_close_for_browser_close(*browser_close) == kernel_close
