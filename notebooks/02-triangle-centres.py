@@ -279,7 +279,7 @@ ggb.svg()
 # and run the same checks each time.
 
 # %%
-for new_C in [(2, 5), (5, 3), (-1, 2), (3, 1)]:
+for new_C in [(2, 5), (5, 3), (-1, 2), (4, 1)]:
     ggb.command(f"SetCoords(C, {new_C[0]}, {new_C[1]})")
     check_euler_line()
 

@@ -77,9 +77,9 @@ d = Distance(P, Q)
 # called whenever `P` is updated (and only for `P`: updates of other objects are
 # ignored).
 #
-# Callbacks run in the notebook's Python, one at a time, between the cells you run —
-# so a callback may run just *after* the cell that caused it has finished. That is why we
-# look at `recorded` in a later cell, never in the same one.
+# Callbacks run in the notebook's own Python (the kernel's main thread), one at a time,
+# when the kernel is free — so a callback may run just *after* the cell that caused it
+# has finished. That is why we look at `recorded` in a later cell, never in the same one.
 
 # %%
 import math

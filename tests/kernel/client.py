@@ -139,6 +139,8 @@ class BrowserPlayer:
     oob_frames: list[dict[str, Any]] = field(default_factory=list)
     ws: ClientConnection | None = None
     connect_on_hello: bool = True
+    send_ready: bool = True
+    connected: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -146,7 +148,16 @@ class BrowserPlayer:
         assert self.hello is not None, "no hello received yet"
         return socket_path(self.hello["kernel_id"], self.runtime_dir)
 
+    errors: list[BaseException] = field(default_factory=list)
+
     def on_comm(self, data: dict[str, Any]) -> None:
+        try:
+            self._on_comm(data)
+        except BaseException as exc:  # surfaced by KernelSession.close()
+            self.errors.append(exc)
+            raise
+
+    def _on_comm(self, data: dict[str, Any]) -> None:
         self.received.append(data)
         kind = data.get("type")
         if kind == "hello":
@@ -185,14 +196,17 @@ class BrowserPlayer:
 
     def connect(self) -> None:
         assert self.hello is not None
-        ws = unix_connect(str(self.socket), max_size=None)
+        # websockets wants the sync client used as a context manager; close() exits it.
+        ws = unix_connect(str(self.socket), max_size=None).__enter__()
         ws.send(json.dumps({"v": 1, "type": "hello", "token": self.hello["token"],
                             "client": "pytest-browser-player"}))
         welcome = json.loads(ws.recv(timeout=5))
         assert welcome["type"] == "welcome", welcome
         self.ws = ws
         threading.Thread(target=self._read, args=(ws,), daemon=True).start()
-        self.send({"type": "ready", "applet": {"version": "fake-1.0", "appName": "classic"}})
+        if self.send_ready:
+            self.send({"type": "ready", "applet": {"version": "fake-1.0", "appName": "classic"}})
+        self.connected.set()
 
     def _read(self, ws: ClientConnection) -> None:
         try:

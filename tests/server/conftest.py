@@ -50,3 +50,12 @@ def listener_path(jp_serverapp: Any, jp_runtime_dir: Path, kernel_id: str) -> It
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     yield path
     path.unlink(missing_ok=True)
+
+
+@pytest.fixture
+def ws_base_url(jp_ws_fetch: Any, jp_http_port: int, jp_base_url: str) -> str:
+    """``ws://localhost:<port><base_url>`` of the running test server, for raw URLs.
+
+    Requires ``jp_ws_fetch`` only so that pytest-jupyter starts the HTTP server.
+    """
+    return f"ws://localhost:{jp_http_port}{jp_base_url}"

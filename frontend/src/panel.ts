@@ -1,0 +1,257 @@
+/**
+ * The GeoGebra panel: one per kernel, beside its notebook. It only shows things and
+ * reports size changes and the user closing it; the bridge decides what to show.
+ */
+import { Message } from '@lumino/messaging';
+import { ISignal, Signal } from '@lumino/signaling';
+import { Widget } from '@lumino/widgets';
+
+export type PanelState = 'connecting' | 'loading' | 'ready' | 'failed' | 'closed';
+
+/** What a failed load shows. */
+export interface Failure {
+  url: string;
+  message: string;
+  /** The HTML5 codebase in use, if any (shown so the user sees both settings). */
+  codebase?: string;
+}
+
+export interface Size {
+  width: number;
+  height: number;
+}
+
+/** Resize events closer together than this are merged (setSize re-lays out GeoGebra). */
+const RESIZE_THROTTLE_MS = 100;
+
+export class GeoGebraPanel extends Widget {
+  constructor(
+    readonly kernelId: string,
+    notebookName: string
+  ) {
+    super();
+    this.id = `ggbmagic-panel-${kernelId}`;
+    this.addClass('ggbmagic-panel');
+    this.title.closable = true;
+    this.setNotebookName(notebookName);
+    this.node.dataset.ggbmagicKernelId = kernelId;
+
+    this.status = document.createElement('div');
+    this.status.className = 'ggbmagic-status';
+    this.status.setAttribute('role', 'status');
+    this.host = document.createElement('div');
+    this.host.className = 'ggbmagic-host';
+    this.node.append(this.status, this.host);
+
+    this.observer = new ResizeObserver(() => this.scheduleResize());
+    this.observer.observe(this.host);
+    this.setState('connecting');
+  }
+
+  /** Emitted once when the user closes the panel (not when code disposes it). */
+  get userClosed(): ISignal<this, void> {
+    return this._userClosed;
+  }
+
+  /** Emitted, throttled, when the applet area changes size (never with a 0 side). */
+  get resized(): ISignal<this, Size> {
+    return this._resized;
+  }
+
+  get state(): PanelState {
+    return this._state;
+  }
+
+  /** Where applets are built. */
+  readonly host: HTMLElement;
+
+  /** The applet area's size now, or null while hidden. */
+  hostSize(): Size | null {
+    const rect = this.host.getBoundingClientRect();
+    const width = Math.floor(rect.width);
+    const height = Math.floor(rect.height);
+    return width > 0 && height > 0 ? { width, height } : null;
+  }
+
+  setNotebookName(name: string): void {
+    this.title.label = `GeoGebra — ${name}`;
+    this.title.caption = `GeoGebra for ${name} (kernel ${this.kernelId})`;
+  }
+
+  setAppletId(id: string | null): void {
+    if (id) {
+      this.node.dataset.ggbmagicAppletId = id;
+    } else {
+      delete this.node.dataset.ggbmagicAppletId;
+    }
+  }
+
+  /** Show "connecting", with an optional hint of what we wait for. */
+  showConnecting(detail?: string): void {
+    this.setState('connecting');
+    this.setStatus(
+      'Waiting for the kernel…',
+      detail ??
+        'Run %load_ext ggbmagic in this notebook; the panel connects when the kernel says hello.'
+    );
+  }
+
+  showLoading(url: string): void {
+    this.setState('loading');
+    this.setStatus(`Loading GeoGebra from ${url}…`);
+  }
+
+  showReady(): void {
+    this.setState('ready');
+    this.status.replaceChildren();
+  }
+
+  /** A message over the running applet (e.g. the kernel went away); null clears it. */
+  showNotice(text: string | null): void {
+    if (this._state !== 'ready') {
+      return;
+    }
+    this.status.replaceChildren();
+    if (text) {
+      const p = document.createElement('p');
+      p.className = 'ggbmagic-notice';
+      p.textContent = text;
+      this.status.append(p);
+    }
+  }
+
+  /** Say what failed, which URL was tried, and which settings point elsewhere. */
+  showFailed(failure: Failure, retry: () => void): void {
+    this.setState('failed');
+    const box = document.createElement('div');
+    box.className = 'ggbmagic-failure';
+
+    const head = document.createElement('p');
+    head.className = 'ggbmagic-failure-title';
+    head.textContent = 'GeoGebra could not be loaded.';
+
+    const what = document.createElement('p');
+    what.textContent = failure.message;
+
+    const tried = document.createElement('p');
+    tried.append('Tried: ');
+    const code = document.createElement('code');
+    code.className = 'ggbmagic-failed-url';
+    code.textContent = failure.url;
+    tried.append(code);
+    if (failure.codebase) {
+      tried.append(' with HTML5 codebase ');
+      const cb = document.createElement('code');
+      cb.textContent = failure.codebase;
+      tried.append(cb);
+    }
+
+    const how = document.createElement('p');
+    how.textContent =
+      'By default GeoGebra is loaded from geogebra.org, which needs internet access. ' +
+      'Without it, point Settings → ggbmagic → deployggbUrl at the deployggb.js of a ' +
+      'self-hosted GeoGebra Math Apps Bundle (…/GeoGebra/deployggb.js) and ' +
+      'html5Codebase at its HTML5 folder (…/GeoGebra/HTML5/5.0/web3d/).';
+
+    const button = document.createElement('button');
+    button.className = 'jp-Button jp-mod-styled jp-mod-accept ggbmagic-retry';
+    button.type = 'button';
+    button.textContent = 'Retry';
+    button.addEventListener('click', () => retry());
+
+    box.append(head, what, tried, how, button);
+    this.status.replaceChildren(box);
+  }
+
+  protected onCloseRequest(msg: Message): void {
+    if (!this.closing) {
+      this.closing = true;
+      this.setState('closed');
+      this._userClosed.emit();
+    }
+    super.onCloseRequest(msg);
+  }
+
+  protected onResize(msg: Widget.ResizeMessage): void {
+    super.onResize(msg);
+    this.scheduleResize();
+  }
+
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    this.scheduleResize();
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this.observer.disconnect();
+    if (this.resizeTimer !== undefined) {
+      clearTimeout(this.resizeTimer);
+    }
+    Signal.clearData(this);
+    super.dispose();
+  }
+
+  private setState(state: PanelState): void {
+    this._state = state;
+    this.node.dataset.ggbmagicState = state;
+  }
+
+  private setStatus(title: string, detail?: string): void {
+    const p = document.createElement('p');
+    p.className = 'ggbmagic-status-title';
+    p.textContent = title;
+    const nodes: HTMLElement[] = [p];
+    if (detail) {
+      const d = document.createElement('p');
+      d.className = 'ggbmagic-status-detail';
+      d.textContent = detail;
+      nodes.push(d);
+    }
+    this.status.replaceChildren(...nodes);
+  }
+
+  /** Leading and trailing throttle: the first change goes at once, the last is never lost. */
+  private scheduleResize(): void {
+    if (this.resizeTimer !== undefined) {
+      this.resizePending = true;
+      return;
+    }
+    this.emitSize();
+    this.resizeTimer = setTimeout(() => {
+      this.resizeTimer = undefined;
+      if (this.resizePending) {
+        this.resizePending = false;
+        this.scheduleResize();
+      }
+    }, RESIZE_THROTTLE_MS);
+  }
+
+  private emitSize(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    const size = this.hostSize();
+    if (
+      size &&
+      (!this.lastSize ||
+        size.width !== this.lastSize.width ||
+        size.height !== this.lastSize.height)
+    ) {
+      this.lastSize = size;
+      this._resized.emit(size);
+    }
+  }
+
+  private readonly status: HTMLElement;
+  private readonly observer: ResizeObserver;
+  private readonly _userClosed = new Signal<this, void>(this);
+  private readonly _resized = new Signal<this, Size>(this);
+  private _state: PanelState = 'connecting';
+  private closing = false;
+  private resizeTimer: ReturnType<typeof setTimeout> | undefined;
+  private resizePending = false;
+  private lastSize: Size | null = null;
+}
