@@ -13,6 +13,8 @@ import asyncio
 import base64
 import binascii
 import concurrent.futures
+import contextlib
+import functools
 import io
 import os
 import re
@@ -45,6 +47,7 @@ __all__ = ["GeoGebra", "GgbScriptError", "Settings"]
 
 T = TypeVar("T")
 Callback = Callable[[Event], Any]
+Source = str | Iterable[str] | Iterable[ScriptLine]
 
 _METHOD_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 
@@ -257,7 +260,7 @@ class GeoGebra:
                                 self._timeout(timeout))
 
     @staticmethod
-    def _script_lines(source: str | Iterable[str] | Iterable[ScriptLine]) -> list[ScriptLine]:
+    def _script_lines(source: Source) -> list[ScriptLine]:
         if isinstance(source, str):
             return parse_script(source)
         lines: list[ScriptLine] = []
@@ -294,7 +297,7 @@ class GeoGebra:
     def _script_timeout(self, lines: list[ScriptLine], timeout: float | None) -> float:
         return self._timeout(timeout) + PER_LINE_TIMEOUT * len(lines)
 
-    def script(self, source: str | Iterable[str], *, stop_on_error: bool = True,
+    def script(self, source: Source, *, stop_on_error: bool = True,
                check: bool | None = None, timeout: float | None = None) -> ScriptResult:
         """Run a GeoGebra script (one command a line, ``#`` comments) in one round trip.
 
@@ -312,7 +315,7 @@ class GeoGebra:
         return self._run(self._script_msg(lines, stop_on_error), self._script_post(lines, check),
                          self._script_timeout(lines, timeout))
 
-    async def ascript(self, source: str | Iterable[str], *, stop_on_error: bool = True,
+    async def ascript(self, source: Source, *, stop_on_error: bool = True,
                       check: bool | None = None, timeout: float | None = None) -> ScriptResult:
         """``await`` twin of :meth:`script`."""
         lines = self._script_lines(source)
@@ -525,7 +528,7 @@ class GeoGebra:
             for kind, target, callback in callbacks:
                 if (kind is None or kind == event["type"]) and (
                         target is None or target == event["target"]):
-                    self._main.post(lambda cb=callback, ev=event: self._invoke(cb, ev))
+                    self._main.post(functools.partial(self._invoke, callback, event))
 
     def _invoke(self, callback: Callback, event: Event) -> None:
         try:
@@ -597,8 +600,6 @@ def atomic_write(target: Path, data: bytes) -> None:
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise

@@ -18,7 +18,7 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from rich.console import Console, RenderableType
 from rich.table import Table
@@ -178,7 +178,7 @@ class ScriptResult(_Rich):
         table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
         for col in ("line", "", "command", "created"):
             table.add_column(col, overflow="fold")
-        for rec, line in zip(self.records(), self.lines):
+        for rec, line in zip(self.records(), self.lines, strict=False):
             created = rec["values"] or ("—" if line["ok"] else "failed")
             table.add_row(str(rec["line"]), _ok(rec["ok"]), rec["command"], created)
         skipped = self.total - len(self.lines)
@@ -243,7 +243,7 @@ class ObjectTable(_Rich):
         table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
         for col in ("name", "type", "definition", "value", "coordinates"):
             table.add_column(col, overflow="fold")
-        for row, obj in zip(self.records(), self.objects):
+        for row, obj in zip(self.records(), self.objects, strict=False):
             table.add_row(row["name"], row["type"], row["definition"], row["value"], _coords(obj))
         return table
 
@@ -393,5 +393,6 @@ class SvgImage:
 def as_object_list(value: Any) -> list[ObjectInfo]:
     """The ``objects`` list of a browser result, defensively (a missing list is empty)."""
     objects = value.get("objects") if isinstance(value, dict) else None
-    return [o for o in objects if isinstance(o, dict) and "name" in o] if isinstance(
-        objects, Sequence) else []
+    if not isinstance(objects, Sequence):
+        return []
+    return [cast(ObjectInfo, o) for o in objects if isinstance(o, dict) and "name" in o]

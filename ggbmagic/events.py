@@ -13,14 +13,15 @@ oldest events go, and ``dropped`` says how many.
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections import deque
 from collections.abc import Iterable
 from typing import Any, TypedDict
 
-try:  # Python 3.11+
+if sys.version_info >= (3, 11):
     from typing import NotRequired
-except ImportError:  # pragma: no cover - Python 3.10
+else:  # pragma: no cover - Python 3.10
     from typing_extensions import NotRequired
 
 from .protocol import EventItem

@@ -53,7 +53,7 @@ def _user_errors() -> Iterator[None]:
 
 
 @magics_class
-class GgbMagics(Magics, Configurable):  # type: ignore[misc]
+class GgbMagics(Magics, Configurable):
     """``%ggb``, ``%%ggb`` and ``%ggb_events``: GeoGebra from a notebook cell."""
 
     timeout = Float(5.0, help="Seconds to wait for GeoGebra's answer to one request "

@@ -14,12 +14,13 @@ kernel's messages and checks the browser's, turning any malformed frame into a
 from __future__ import annotations
 
 import json
+import sys
 import uuid
 from typing import Any, Literal, TypedDict, cast
 
-try:  # Python 3.11+
+if sys.version_info >= (3, 11):
     from typing import NotRequired
-except ImportError:  # pragma: no cover - Python 3.10
+else:  # pragma: no cover - Python 3.10
     from typing_extensions import NotRequired
 
 __all__ = [

@@ -257,9 +257,11 @@ class OOBRelayHandler(WebSocketMixin, WebSocketHandler, JupyterHandler):
             self.log.exception("ggbmagic relay: forwarding from kernel %s failed", self._kernel_id)
             self.close(1011, "relay error")
             return
+        if self.ws_connection is None:
+            return  # the browser left first and we closed the kernel side
         code, reason = browser_close_for_kernel_close(kernel.close_code, kernel.close_reason)
-        self.log.debug("ggbmagic relay: kernel %s closed (%s)", self._kernel_id, code)
-        self.close(code, reason)  # a no-op when the browser has already gone
+        self.log.debug("ggbmagic relay: kernel %s closed (%s)", self._kernel_id, kernel.close_code)
+        self.close(code, reason)
 
     async def _shutdown(self) -> None:
         kernel, self._kernel = self._kernel, None

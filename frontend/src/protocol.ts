@@ -126,9 +126,8 @@ export type KernelToBrowser = HelloMsg | Request | OpenMsg;
 
 // --- browser -> kernel (comm data) ----------------------------------------------
 
-export interface AttachMsg extends Versioned {
-  type: 'attach';
-}
+// A type alias, not an interface: it then fits JupyterLab's JSONObject for comm.send.
+export type AttachMsg = { v: number; type: 'attach' };
 
 // --- browser -> kernel (OOB frames) ---------------------------------------------
 

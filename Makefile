@@ -1,0 +1,63 @@
+# ggbmagic — every entry point a developer needs. `make help` lists them.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(CURDIR)/$(VENV)/bin
+# jupyter-builder (the labextension build) and the test tools come from the venv.
+export PATH := $(BIN):$(PATH)
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+.PHONY: help venv install install-dev chromium demo lint typecheck test test-py test-ts bench clean
+
+help:  ## this list
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(PY):
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+venv: $(PY)
+
+# Editable installs: Python edits need no reinstall; the stamp files redo the install
+# (and so the labextension build) when the packaging or the frontend changes.
+FRONTEND := frontend/package.json $(wildcard frontend/src/*.ts frontend/schema/*.json frontend/style/*)
+$(VENV)/.installed: pyproject.toml $(FRONTEND) | $(PY)
+	$(PY) -m pip install -q -e ".[lab]"
+	touch $@
+$(VENV)/.installed-dev: pyproject.toml $(FRONTEND) | $(PY)
+	$(PY) -m pip install -q -e ".[lab,test]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed  ## install ggbmagic with JupyterLab (builds the labextension)
+install-dev: $(VENV)/.installed-dev  ## install ggbmagic with test, lint and build tools
+
+chromium:  ## Debian's Chromium for the browser tests (Playwright cannot download one here)
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@chromium --version 2>/dev/null | grep -i chromium
+
+demo: install  ## JupyterLab with the quick-start notebook
+	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/01-quickstart.ipynb
+
+lint: install-dev  ## ruff and mypy
+	$(BIN)/ruff check ggbmagic tests benchmarks
+	$(BIN)/mypy
+
+test-ts: install-dev  ## TypeScript unit tests and the GeoGebra test double's own tests
+	cd frontend && npm test
+	node --test tests/double/
+
+test-py: install-dev chromium  ## all Python tests: unit, shell, kernel, server relay, browser
+	$(BIN)/python -m pytest
+
+test: lint test-ts test-py  ## everything CI runs
+
+bench: install-dev chromium  ## round-trip benchmarks: kernel path and browser path (p50/p95)
+	$(BIN)/python benchmarks/bench_kernel.py
+	$(BIN)/python benchmarks/bench_browser.py
+
+clean:  ## remove build output (keeps the venv)
+	rm -rf ggbmagic/labextension frontend/lib frontend/tsconfig.tsbuildinfo test-artifacts \
+	  .pytest_cache .mypy_cache .ruff_cache

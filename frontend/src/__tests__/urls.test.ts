@@ -1,0 +1,45 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+
+import { backoffDelay, BACKOFF_MAX_MS, BACKOFF_MIN_MS } from '../backoff';
+import { relayUrl } from '../urls';
+
+test('the relay URL sits below the base URL and names the kernel', () => {
+  assert.equal(
+    relayUrl('ws://localhost:8888/', 'abc-123', ''),
+    'ws://localhost:8888/ggbmagic/oob/abc-123'
+  );
+  assert.equal(
+    relayUrl('wss://hub.example/user/alice/', 'abc-123', ''),
+    'wss://hub.example/user/alice/ggbmagic/oob/abc-123'
+  );
+  // No trailing slash on the base URL: the prefix must still be kept.
+  assert.equal(
+    relayUrl('wss://hub.example/user/alice', 'k', ''),
+    'wss://hub.example/user/alice/ggbmagic/oob/k'
+  );
+});
+
+test('the token goes in the query only when there is one, encoded', () => {
+  assert.equal(
+    relayUrl('ws://h/', 'k', 'a b&c'),
+    'ws://h/ggbmagic/oob/k?token=a%20b%26c'
+  );
+  assert.ok(!relayUrl('ws://h/', 'k', '').includes('token'));
+});
+
+test('a kernel id cannot add path segments', () => {
+  assert.equal(relayUrl('ws://h/', 'a/../b', ''), 'ws://h/ggbmagic/oob/a%2F..%2Fb');
+});
+
+test('backoff grows from 0.5 s to 8 s, with jitter that only shortens', () => {
+  assert.equal(backoffDelay(0, () => 0), BACKOFF_MIN_MS);
+  assert.equal(backoffDelay(1, () => 0), 1000);
+  assert.equal(backoffDelay(4, () => 0), BACKOFF_MAX_MS);
+  assert.equal(backoffDelay(30, () => 0), BACKOFF_MAX_MS);
+  assert.equal(backoffDelay(4, () => 1), BACKOFF_MAX_MS * 0.8);
+  for (let i = 0; i < 50; i++) {
+    const d = backoffDelay(2);
+    assert.ok(d >= 1600 && d <= 2000, `delay ${d}`);
+  }
+});
