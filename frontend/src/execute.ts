@@ -161,7 +161,8 @@ export function refusal(api: AppletApi, method: unknown): string | null {
   if (method.startsWith('_')) {
     return `${method} is private to GeoGebra and cannot be called`;
   }
-  if (typeof api[method] !== 'function') {
+  // Object.prototype's own functions (constructor, toString, ...) are not GeoGebra's.
+  if (typeof api[method] !== 'function' || method in Object.prototype) {
     return `${method} is not a GeoGebra API method`;
   }
   if (REFUSED.test(method) || REFUSED_NAMES.has(method)) {

@@ -14,11 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+# pytest-jupyter's fixtures and its async-test hooks, for this directory only. Not
+# `pytest_plugins = [...]`: pytest refuses that outside the rootdir conftest, and as a
+# global plugin its autouse server fixtures and test-call hook would reach every test.
+from pytest_jupyter.jupyter_server import *  # noqa: F403
 from traitlets.config import Config
 
 from ggbmagic import paths
-
-pytest_plugins = ["pytest_jupyter.jupyter_server"]
 
 
 @pytest.fixture

@@ -335,7 +335,7 @@
       case 'call': return n.name + '(' + n.args.map(u).join(', ') + ')';
       case 'tuple': return '(' + n.items.map(u).join(', ') + ')';
       case 'list': return '{' + n.items.map(u).join(', ') + '}';
-      case 'neg': return '-' + wrap(n.e, 7);
+      case 'neg': return '-' + wrap(n.e, 5);
       case 'not': return '\u00ac' + wrap(n.e, 7);
       case 'deg': return wrap(n.e, 8) + '\u00b0';
       case 'eq': return u(n.l) + ' = ' + u(n.r);
@@ -573,11 +573,13 @@
       case 'angle': return numStr(v.v * 180 / Math.PI) + '\u00b0';
       case 'boolean': return v.v ? 'true' : 'false';
       case 'point': return '(' + numStr(v.x) + ', ' + numStr(v.y) + ')';
-      case 'vector': return 'Vector((' + numStr(v.x) + ', ' + numStr(v.y) + '))';
+      case 'vector': return '(' + numStr(v.x) + ', ' + numStr(v.y) + ')';
       case 'text': return '"' + v.v + '"';
       case 'list': return '{' + v.items.map(valueToExp).join(', ') + '}';
       case 'function': return unparse(v.body, 'def');
-      case 'line': return '(' + numStr(v.a) + ') * x + (' + numStr(v.b) + ') * y = ' + numStr(v.c);
+      case 'line':
+        if (v.form === 'explicit' && v.b !== 0) return 'y = (' + numStr(-v.a / v.b) + ') * x + (' + numStr(v.c / v.b) + ')';
+        return '(' + numStr(v.a) + ') * x + (' + numStr(v.b) + ') * y = ' + numStr(v.c);
       case 'circle': return '(x - (' + numStr(v.cx) + '))^2 + (y - (' + numStr(v.cy) + '))^2 = ' + numStr(v.r * v.r);
       default: fail('cannot write ' + v.t);
     }
@@ -1572,6 +1574,11 @@
         } else throw e;
       }
     }
+    // As in GeoGebra, "u = (3, 4)" with a lowercase label makes a vector.
+    var lbl0 = forcedLabel || stmt.label;
+    if (lbl0 && /^[a-z]/.test(lbl0) && value.t === 'point' && ast.k === 'tuple' && !(this.geos.get(lbl0) && this.geos.get(lbl0).value.t === 'point')) {
+      value = VEC(value.x, value.y);
+    }
     if (value.t === 'action') {
       if (stmt.label || forcedLabel) fail('a scripting command cannot be assigned');
       value.run(this);
@@ -1599,7 +1606,7 @@
     }
     var g = {
       name: label, value: value, ast: ast, deps: deps, free: isFree, command: topCmd,
-      color: defaultColor(value, isFree), visible: true, labelVisible: value.t !== 'function' || true,
+      color: defaultColor(value, isFree), visible: true, labelVisible: true,
       fixed: false, caption: '', slider: value.slider || null, objListeners: []
     };
     this.geos.set(label, g);
@@ -1631,11 +1638,13 @@
       this.order = order;
       throw e;
     }
+    // A slider stays a slider when given a new constant of the same type.
+    var keepSlider = isFree && value.t === g.value.t ? g.slider : null;
     g.ast = ast;
     g.value = value;
     g.free = isFree;
     g.command = topCmd;
-    g.slider = value.slider || (isFree && value.t === g.value.t ? g.slider : null);
+    g.slider = value.slider || keepSlider;
     this.commitValues(values, downstream);
     this.fireUpdate(g.name);
     for (var i = 0; i < downstream.length; i++) this.fireUpdate(downstream[i]);
@@ -1858,7 +1867,7 @@
         var z = parseFloat(coords.attrs.z || '1') || 1;
         src = '(' + parseFloat(coords.attrs.x) / z + ', ' + parseFloat(coords.attrs.y) / z + ')';
       } else if (type === 'vector' && coords) {
-        src = 'Vector((' + parseFloat(coords.attrs.x) + ', ' + parseFloat(coords.attrs.y) + '))';
+        src = '(' + parseFloat(coords.attrs.x) + ', ' + parseFloat(coords.attrs.y) + ')';
       } else if ((type === 'numeric' || type === 'angle') && val) {
         var num = parseFloat(val.attrs.val);
         src = type === 'angle' ? numStr(num * 180 / Math.PI) + '\u00b0' : numStr(num);
@@ -1869,6 +1878,7 @@
       }
       this.evalStatement(src, label);
       g = this.geos.get(label);
+      if (type === 'vector' && g.value.t === 'point') g.value = VEC(g.value.x, g.value.y);
       if ((type === 'numeric' || type === 'angle') && slider) {
         g.slider = { min: parseFloat(slider.attrs.min), max: parseFloat(slider.attrs.max), step: anim ? parseFloat(anim.attrs.step) : 0.1 };
         if (!isFinite(g.slider.min) || !isFinite(g.slider.max)) g.slider = null;
@@ -2191,6 +2201,10 @@
         case 'text': ctx2d.font = '14px sans-serif'; ctx2d.fillText(p.s, p.x, p.y); break;
       }
     });
+    ctx2d.globalAlpha = 1;
+    ctx2d.fillStyle = '#9E9E9E';
+    ctx2d.font = '10px sans-serif';
+    ctx2d.fillText('ggbmagic test double', 6, view.height - 6);
   }
 
   // ---------------------------------------------------------------------
@@ -2227,6 +2241,7 @@
     function runLines(s, wantLabels) {
       var lines = String(s).split('\n');
       var ok = true;
+      var failed = false;
       var created = [];
       var any = false;
       lines.forEach(function (line) {
@@ -2239,10 +2254,10 @@
         } catch (e) {
           ok = false;
           if (!(e instanceof EvalError_) && root && root.console) root.console.error(LOG_PREFIX + 'internal error in ' + JSON.stringify(line), e);
-          created.failed = true;
+          failed = true;
         }
       });
-      if (wantLabels) return created.failed || !any ? null : created.join(',');
+      if (wantLabels) return failed || !any ? null : created.join(',');
       return any && ok;
     }
     function geo(name) { return con.geos.get(String(name)); }

@@ -1,0 +1,222 @@
+"""A real ``jupyter lab`` server for the browser tests, run as a subprocess.
+
+Every run gets its own root, workspaces and runtime directories, a free port and a
+random token, so nothing from an earlier run (a restored layout, a stale socket) can
+change what a test sees. The server's log is kept for the failure artifacts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+__all__ = ["JUPYTER", "LabServer", "ServerError"]
+
+REPO = Path(__file__).resolve().parents[2]
+JUPYTER = REPO / ".venv" / "bin" / "jupyter"
+START_TIMEOUT = 60.0
+
+
+class ServerError(RuntimeError):
+    """The Jupyter server did not start or answered a REST call with an error."""
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class LabServer:
+    """``jupyter lab`` on 127.0.0.1 with ggbmagic's server extension, until :meth:`stop`.
+
+    >>> server = LabServer(base_url="/user/alice/")   # doctest: +SKIP
+    >>> server.start(); server.url("lab")               # doctest: +SKIP
+    'http://127.0.0.1:40123/user/alice/lab'
+    """
+
+    def __init__(self, *, base_url: str = "/", name: str = "lab") -> None:
+        if not (base_url.startswith("/") and base_url.endswith("/")):
+            raise ValueError("base_url must start and end with '/'")
+        self.base_url = base_url
+        self.token = secrets.token_hex(24)
+        self.port = _free_port()
+        # A short runtime dir: the kernel's Unix socket path lives under it and
+        # AF_UNIX paths are limited to ~107 bytes.
+        self.tmp = Path(tempfile.mkdtemp(prefix=f"ggbm-{name}-"))
+        self.runtime_dir = Path(tempfile.mkdtemp(prefix="ggbrt-", dir="/tmp"))
+        self.root_dir = self.tmp / "root"
+        self.workspaces_dir = self.tmp / "workspaces"
+        self.root_dir.mkdir()
+        self.workspaces_dir.mkdir()
+        self.log_path = self.tmp / "server.log"
+        self._log: Any = None
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    # --- lifecycle ---------------------------------------------------------------
+
+    def start(self) -> LabServer:
+        """Start the server and return once ``/api/status`` answers (or raise)."""
+        if not JUPYTER.exists():
+            raise ServerError(f"{JUPYTER} not found: create the venv first")
+        args = [
+            str(JUPYTER), "lab",
+            "--no-browser", "--allow-root",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={self.port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={self.root_dir}",
+            f"--ServerApp.base_url={self.base_url}",
+            f"--LabApp.workspaces_dir={self.workspaces_dir}",
+            "--LabApp.expose_app_in_browser=True",
+            "--LabApp.news_url=",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--ServerApp.jpserver_extensions={\"ggbmagic\": true}",
+            "--ServerApp.log_level=INFO",
+        ]
+        env = dict(os.environ)
+        env["JUPYTER_RUNTIME_DIR"] = str(self.runtime_dir)
+        env["PATH"] = f"{JUPYTER.parent}:{env.get('PATH', '')}"
+        env.pop("JUPYTER_CONFIG_DIR", None)
+        env["PYTHONUNBUFFERED"] = "1"
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            args, stdout=self._log, stderr=subprocess.STDOUT, env=env,
+            cwd=str(self.root_dir), start_new_session=True,
+        )
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if self.proc.poll() is not None:
+                raise ServerError(
+                    f"jupyter lab exited with {self.proc.returncode}:\n{self.log_text()[-4000:]}"
+                )
+            try:
+                self.api("GET", "api/status")
+                break
+            except (OSError, ServerError):
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise ServerError(
+                        f"jupyter lab did not answer within {START_TIMEOUT} s:\n"
+                        f"{self.log_text()[-4000:]}"
+                    ) from None
+                # Polling a process we just started: there is no event to wait on.
+                time.sleep(0.2)
+        return self
+
+    def stop(self) -> None:
+        """Stop the server (SIGINT twice, then SIGTERM, then SIGKILL) and its kernels."""
+        proc, self.proc = self.proc, None
+        if proc is not None and proc.poll() is None:
+            try:
+                self.api("POST", "api/shutdown", timeout=5)
+            except (OSError, ServerError):
+                pass
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait(timeout=5)
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+        shutil.rmtree(self.runtime_dir, ignore_errors=True)
+
+    def cleanup(self) -> None:
+        """Remove the temporary directories (after the log was copied if needed)."""
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def log_text(self) -> str:
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+
+    # --- URLs and REST ------------------------------------------------------------
+
+    @property
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def url(self, path: str = "", **query: str) -> str:
+        """An absolute URL under the base URL, e.g. ``url("lab/tree/a.ipynb")``."""
+        u = f"{self.origin}{self.base_url}{path.lstrip('/')}"
+        if query:
+            u += "?" + "&".join(f"{k}={v}" if v else k for k, v in query.items())
+        return u
+
+    def ws_url(self, path: str) -> str:
+        return f"ws://127.0.0.1:{self.port}{self.base_url}{path.lstrip('/')}"
+
+    def api(self, method: str, path: str, body: Any = None, *, timeout: float = 30) -> Any:
+        """One authenticated REST call; returns the decoded JSON (or None)."""
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.url(path), data=data, method=method)
+        req.add_header("Authorization", f"token {self.token}")
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as resp:
+                raw = resp.read()
+        except urllib.error.HTTPError as err:
+            raise ServerError(f"{method} {path}: HTTP {err.code} {err.read()[:500]!r}") from None
+        return json.loads(raw) if raw else None
+
+    def create_notebook(self, name: str, cells: list[str] | None = None) -> str:
+        """Create ``name`` (an .ipynb in the root dir) with a python3 kernelspec."""
+        nb = {
+            "nbformat": 4,
+            "nbformat_minor": 5,
+            "metadata": {
+                "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                               "language": "python"},
+                "language_info": {"name": "python"},
+            },
+            "cells": [
+                {"cell_type": "code", "id": secrets.token_hex(4), "metadata": {},
+                 "execution_count": None, "outputs": [], "source": src}
+                for src in (cells or [""])
+            ],
+        }
+        self.api("PUT", f"api/contents/{name}", {"type": "notebook", "format": "json",
+                                                  "content": nb})
+        return name
+
+    def shutdown_all_sessions(self) -> None:
+        """Shut down every session and kernel, so one test's kernels never load the next."""
+        for session in self.api("GET", "api/sessions") or []:
+            try:
+                self.api("DELETE", f"api/sessions/{session['id']}")
+            except ServerError:
+                pass
+        for kernel in self.api("GET", "api/kernels") or []:
+            try:
+                self.api("DELETE", f"api/kernels/{kernel['id']}")
+            except ServerError:
+                pass
+
+
+if __name__ == "__main__":  # manual check: python tests/browser/_server.py
+    s = LabServer().start()
+    print(s.url("lab", token=s.token), file=sys.stderr)
+    try:
+        signal.pause()
+    finally:
+        s.stop()
