@@ -35,7 +35,6 @@ Errors are JSON ``{"message": ..., "reason": ...}``: a browser's WebSocket only 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import os
 import sys
@@ -275,9 +274,9 @@ class OOBRelayHandler(WebSocketMixin, WebSocketHandler, JupyterHandler):
                 if pump is not None:
                     pump.cancel()
         if pump is not None:
-            # Ends by itself once the kernel connection is closed; it logs its own errors.
-            with contextlib.suppress(asyncio.CancelledError):
-                await pump
+            # Ends by itself once the kernel connection is closed and logs its own
+            # errors; wait() neither re-raises them nor swallows our own cancellation.
+            await asyncio.wait({pump})
 
 
 def setup_handlers(serverapp: Any) -> None:

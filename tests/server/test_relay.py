@@ -23,6 +23,7 @@ from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import WebSocketClientConnection, websocket_connect
 from traitlets.config import Config
 from websockets.asyncio.server import ServerConnection, unix_serve
+from websockets.exceptions import ConnectionClosed
 
 from ggbmagic.server import (
     MAX_FRAME_BYTES,
@@ -40,10 +41,12 @@ class FakeListener:
     """Plays the kernel's OOB listener: echoes and records frames (a test double).
 
     With ``close_with`` set, it closes with that code and reason on the first frame,
-    as the real kernel does on a wrong token (4001).
+    as the real kernel does on a wrong token (4001); with ``abort``, it drops the
+    socket without a close frame, as a kernel that dies does.
     """
 
     close_with: tuple[int, str] | None = None
+    abort: bool = False
     frames: list[str | bytes] = field(default_factory=list)
     connections: list[ServerConnection] = field(default_factory=list)
     closes: list[tuple[int | None, str | None]] = field(default_factory=list)
@@ -56,10 +59,15 @@ class FakeListener:
         try:
             async for message in ws:
                 self.frames.append(message)
+                if self.abort:
+                    ws.transport.abort()
+                    break
                 if self.close_with is not None:
                     await ws.close(*self.close_with)
                     break
                 await ws.send(message)
+        except ConnectionClosed:
+            pass
         finally:
             await ws.wait_closed()
             self.closes.append((ws.close_code, ws.close_reason))
@@ -163,6 +171,16 @@ async def test_kernel_going_away_closes_browser_with_1001(
         await ws.write_message("bye")
         assert await read(ws) is None
         assert ws.close_code == 1001
+
+
+async def test_kernel_dying_closes_browser_with_1011(
+    jp_ws_fetch: WsFetch, kernel_id: str, listener_path: Path
+) -> None:
+    async with fake_listener(listener_path, abort=True), browser(jp_ws_fetch, kernel_id) as ws:
+        await ws.write_message("anything")
+        assert await read(ws) is None
+        assert ws.close_code == 1011
+        await relay_tasks_finish()
 
 
 async def test_browser_close_closes_kernel_side(

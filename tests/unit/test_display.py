@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import doctest
 import struct
 import zlib
@@ -213,7 +214,7 @@ def test_object_table_container() -> None:
 def test_object_table_records_definition_falls_back_to_command() -> None:
     records = ObjectTable([DIST, SEG, POINT_A]).records()
     assert [r["definition"] for r in records] == ["Distance(A, B)", "Segment(A, B)", ""]
-    assert records[2] | {} == {"name": "A", "type": "point", "definition": "",
+    assert records[2] == {"name": "A", "type": "point", "definition": "",
                                "value": "A = (1, 2)", "x": 1.0, "y": 2.0, "z": 0.0}
     assert (records[0]["x"], records[0]["y"], records[0]["z"]) == (None, None, None)
 
@@ -319,7 +320,7 @@ def test_png_refuses_non_png(data: bytes) -> None:
 
 
 def test_png_from_base64_refuses_invalid_base64() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(binascii.Error):  # a ValueError
         PngImage.from_base64("not base64 !!")
 
 

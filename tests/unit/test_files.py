@@ -149,7 +149,7 @@ def test_interrupted_write_of_a_new_file_leaves_nothing(tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "new.ggb"
     monkeypatch.setattr("os.replace", _fail)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="No space left"):
         atomic_write(target, GGB)
     monkeypatch.undo()
     assert list(tmp_path.iterdir()) == []

@@ -79,7 +79,7 @@ def test_kernel_id_from_connection_file(path: str, expected: str | None) -> None
 
 
 def test_extracted_ids_are_kernel_ids() -> None:
-    for _, path, expected in CONNECTION_FILE_CASES:
+    for _, _path, expected in CONNECTION_FILE_CASES:
         if expected is not None:
             assert is_kernel_id(expected)
 
