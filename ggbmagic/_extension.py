@@ -12,6 +12,7 @@ from typing import Any
 from . import protocol
 from .applet import GeoGebra
 from .channel import Channel, CommLink
+from .errors import GgbError
 from .events import EventLog
 from .magics import GgbMagics
 from .paths import kernel_id_from_connection_file
@@ -79,7 +80,12 @@ def load(shell: Any) -> None:
         events=EventLog(max(1, int(magics.event_buffer))),
     )
     holder["channel"] = channel
-    channel.start()
+    try:
+        channel.start()
+    except GgbError as exc:
+        from IPython.core.error import UsageError
+
+        raise UsageError(f"{exc}. ggbmagic could not start; the magics are not active.") from None
     atexit.register(channel.stop)
     link.hello()  # opens the comm: the browser builds the panel and connects back
     magics.geogebra = GeoGebra(channel, settings=magics)

@@ -22,6 +22,7 @@ import tempfile
 import threading
 import traceback
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -582,9 +583,16 @@ def check_ggb(data: bytes, path: Path) -> None:
             names = archive.namelist()
             if "geogebra.xml" not in names:
                 raise GgbError(f"{path} is not a GeoGebra file: it has no geogebra.xml")
-            bad = archive.testzip()
-            if bad is not None:
-                raise GgbError(f"{path} is corrupt: {bad} fails its checksum")
+            # Read every member: testzip() lets a broken deflate stream escape as zlib.error.
+            for info in archive.infolist():
+                try:
+                    with archive.open(info) as member:
+                        while member.read(1 << 20):
+                            pass
+                except (zipfile.BadZipFile, zlib.error) as exc:
+                    raise GgbError(f"{path} is corrupt: {info.filename} fails its checksum "
+                                   f"or cannot be unpacked ({exc})"
+                                   ) from None
     except (zipfile.BadZipFile, EOFError):
         raise GgbError(f"{path} is not a GeoGebra file (a .ggb file is a zip archive); "
                        "it may be damaged or of another kind") from None

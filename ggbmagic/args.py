@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 __all__ = ["LineSyntaxError", "SplitLine", "split_line"]
 
-_WORD = re.compile(r'"[^"]*"|\'[^\']*\'|\S+')
+# A word may join quoted parts and plain parts: --save="my lesson.ggb" is one word.
+_WORD = re.compile(r'(?:"[^"]*"|\'[^\']*\'|[^\s"\']+)+|\S+')
 
 
 class LineSyntaxError(ValueError):

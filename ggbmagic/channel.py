@@ -331,7 +331,8 @@ class Channel:
                 if answer is not None:
                     await ws.send(protocol.encode(answer))
         except ConnectionClosed as exc:
-            if exc.rcvd is not None and exc.rcvd.code == 1009:
+            # 1009: past the hard limit websockets itself refuses the frame and closes.
+            if any(c is not None and c.code == 1009 for c in (exc.sent, exc.rcvd)):
                 self.counters.frame_too_large += 1
         except Exception:
             log.exception("ggbmagic: error on the OOB connection; closing it")

@@ -105,6 +105,7 @@ class GgbMagics(Magics, Configurable):
 
     @no_var_expand
     @magic_arguments()
+    @argument("-h", "--help", action="store_true", help="show this help")
     @argument("-t", "--timeout", type=float, help="seconds to wait for GeoGebra's answer")
     @argument("-q", "--quiet", action="store_true", help="return nothing (errors still show)")
     @argument("--open", action="store_true", help="open (or reveal) the GeoGebra panel")
@@ -142,6 +143,9 @@ class GgbMagics(Magics, Configurable):
         Options go before the command; put ``--`` before a command that starts with '-'.
         """
         args, command = self._parse(self.ggb, line)
+        if args.help:
+            print(self.ggb.parser.format_help())
+            return None
         with _user_errors():
             if cell is not None:
                 if command:

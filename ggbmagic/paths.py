@@ -31,8 +31,9 @@ __all__ = [
 #: Kernel ids as the Jupyter server makes them (uuid4), also the relay's URL pattern.
 #: Deliberately narrow: no dots, no slashes, so an id can never walk out of the directory.
 KERNEL_ID_PATTERN = r"[0-9A-Za-z][0-9A-Za-z_-]{0,63}"
-_KERNEL_ID_RE = re.compile(rf"^{KERNEL_ID_PATTERN}$")
-_CONNECTION_FILE_RE = re.compile(rf"^kernel-({KERNEL_ID_PATTERN})\.json$")
+# \Z, not $: $ also matches before a trailing newline.
+_KERNEL_ID_RE = re.compile(rf"^{KERNEL_ID_PATTERN}\Z")
+_CONNECTION_FILE_RE = re.compile(rf"^kernel-({KERNEL_ID_PATTERN})\.json\Z")
 
 #: The private (0700) directory under the Jupyter runtime directory.
 SUBDIR = "ggbmagic"

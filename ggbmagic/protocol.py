@@ -272,13 +272,13 @@ def decode(frame: str | bytes, max_bytes: int = DEFAULT_MAX_FRAME_BYTES) -> Brow
             "(GgbMagics.max_frame_bytes)",
         )
     try:
-        data = json.loads(frame)
+        data = json.loads(frame, parse_constant=_refuse_constant)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ProtocolError("malformed", f"frame is not JSON: {exc}") from None
     if not isinstance(data, dict):
         raise ProtocolError("malformed", "frame is not a JSON object")
     version = data.get("v")
-    if version != PROTOCOL_VERSION:
+    if type(version) is not int or version != PROTOCOL_VERSION:
         raise ProtocolError(
             "bad_version",
             f"protocol version {version!r} is not supported; this kernel speaks "
@@ -297,6 +297,11 @@ def decode(frame: str | bytes, max_bytes: int = DEFAULT_MAX_FRAME_BYTES) -> Brow
             if not isinstance(item, dict) or not isinstance(item.get("type"), str):
                 raise ProtocolError("malformed", "every event needs a string 'type'")
     return cast(BrowserToKernel, data)
+
+
+def _refuse_constant(name: str) -> Any:
+    # Python's json reads NaN/Infinity, which are not JSON and which encode() refuses.
+    raise ValueError(f"{name} is not JSON")
 
 
 def _base(kind: str) -> dict[str, Any]:

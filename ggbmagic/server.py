@@ -16,7 +16,7 @@ no or wrong credentials                                403
 user may not ``execute`` on ``kernels``                403
 no such kernel                                         404
 kernel has no local connection file (remote kernel)    503
-no listener (``%load_ext ggbmagic`` not run, stale)     503 "ggbmagic is not loaded ..."
+no listener (``%load_ext ggbmagic`` not run, stale)    503 "ggbmagic is not loaded ..."
 listener refuses the handshake                         502
 listener does not answer in time                       504
 all fine, request is a WebSocket upgrade               101, then relay

@@ -84,7 +84,7 @@ class LabServer:
             "--LabApp.expose_app_in_browser=True",
             "--LabApp.news_url=",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-            "--ServerApp.jpserver_extensions={\"ggbmagic\": true}",
+            "--ServerApp.jpserver_extensions=ggbmagic=True",
             "--ServerApp.log_level=INFO",
         ]
         env = dict(os.environ)

@@ -24,9 +24,9 @@ from traitlets.config import Config
 from ggbmagic import paths
 
 
-@pytest.fixture
+@pytest.fixture  # type: ignore[no-redef]  # deliberately overrides pytest-jupyter's
 def jp_server_config() -> Config:
-    """Enable only our extension (pytest-jupyter adds its terminals one itself)."""
+    """Enable our extension (pytest-jupyter adds its terminals one itself)."""
     return Config({"ServerApp": {"jpserver_extensions": {"ggbmagic": True}}})
 
 

@@ -14,7 +14,7 @@ from IPython.core.interactiveshell import ExecutionResult, InteractiveShell
 from traitlets.config import Config
 
 
-class TestingShell(InteractiveShell):  # type: ignore[misc]
+class TestingShell(InteractiveShell):
     """A real InteractiveShell whose ``run_cell`` raises the cell's exception."""
 
     __test__ = False  # not a test class, whatever its name

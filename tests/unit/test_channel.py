@@ -137,7 +137,7 @@ def test_refused_request_raises_with_the_browser_reason(channel: Channel, rec: R
 def test_timeout_then_late_reply_is_counted(channel: Channel) -> None:
     ws = ready(channel)
     msg = protocol.command("A = (1, 2)")
-    with pytest.raises(GgbTimeoutError, match="did not answer within 0.2 s"):
+    with pytest.raises(GgbTimeoutError, match=r"did not answer within 0\.2 s"):
         channel.request(msg, 0.2)
     ws.send(json.dumps({"v": 1, "type": "reply", "id": msg["id"], "ok": True}))
     ws.send(json.dumps({"v": 1, "type": "heartbeat", "time": 7}))
@@ -155,7 +155,7 @@ def test_no_browser_asks_hello_then_says_how_to_fix(channel: Channel, rec: Recor
 def test_connected_but_not_loaded_times_out(channel: Channel) -> None:
     ws = connect(channel)
     ws.recv(timeout=5)
-    with pytest.raises(GgbTimeoutError, match="did not finish loading within 0.3 s"):
+    with pytest.raises(GgbTimeoutError, match=r"did not finish loading within 0\.3 s"):
         channel.wait_ready(ready_timeout=0.3, connect_timeout=5)
     ws.close()
 
@@ -165,7 +165,7 @@ def test_load_failed_and_closed_fail_waiters_at_once(channel: Channel) -> None:
     fut = channel.submit(protocol.command("A = (1, 2)"))
     ws.send(json.dumps({"v": 1, "type": "load_failed", "url": "https://x/deployggb.js",
                         "message": "offline"}))
-    with pytest.raises(LoadFailedError, match="https://x/deployggb.js"):
+    with pytest.raises(LoadFailedError, match=r"https://x/deployggb\.js"):
         fut.result(5)
     with pytest.raises(LoadFailedError):
         channel.wait_ready(5, 5)

@@ -527,6 +527,9 @@
       if (fmt(q) !== '0') s += s ? (q < 0 ? ' - ' : ' + ') + fmt(Math.abs(q)) : fmt(q);
       return 'y = ' + (s || '0');
     }
+    // Axis-parallel lines read "x = 1" / "y = 2", as GeoGebra shows them.
+    if (v.b === 0) return 'x = ' + fmt(v.c / v.a);
+    if (v.a === 0) return 'y = ' + fmt(v.c / v.b);
     var lhs = coeffTerm(v.a, 'x', true);
     lhs += coeffTerm(v.b, 'y', lhs === '');
     return (lhs || '0') + ' = ' + fmt(v.c);

@@ -1,0 +1,416 @@
+"""Driving JupyterLab in headless Chromium like a user, with waits on real signals.
+
+``LabPage`` opens notebooks, waits until the notebook's kernel connection is really up
+(``window.jupyterapp``, exposed by ``--LabApp.expose_app_in_browser``), puts code into
+new cells and runs them with Shift+Enter, and reads the outputs back from the notebook
+model. Nothing here sleeps to wait: every wait is a ``wait_for_function`` on state the
+page itself holds.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import time
+import uuid
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route
+
+from ._server import LabServer
+
+__all__ = [
+    "ASSETS",
+    "CHROMIUM",
+    "CHROMIUM_ARGS",
+    "DEPLOYGGB_URL",
+    "Cell",
+    "LabPage",
+    "check_image_outputs",
+    "launch_chromium",
+]
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+DOUBLE_JS = ASSETS / "deployggb_double.js"
+DEPLOYGGB_URL = "https://www.geogebra.org/apps/deployggb.js"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+#: Kernel start + first connection on a loaded 2-core machine.
+KERNEL_TIMEOUT_MS = 90_000
+#: One cell; the product's own slowest wait is the 30 s applet ready timeout.
+CELL_TIMEOUT_MS = 60_000
+
+
+def launch_chromium(playwright: Any) -> Browser:
+    """Debian's Chromium (Playwright cannot download browsers here). Raises if it fails."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+# Installed into every page before JupyterLab's own scripts. Looks the app up lazily.
+_INIT_JS = r"""
+(() => {
+  const T = {};
+  T.app = () => window.jupyterapp || null;
+  T.panel = (path) => {
+    const app = T.app();
+    if (!app || !app.shell) return null;
+    for (const w of app.shell.widgets('main')) {
+      if (w && w.context && w.context.path === path && w.sessionContext && w.content) return w;
+    }
+    return null;
+  };
+  T.kernel = (path) => {
+    const p = T.panel(path);
+    return p && p.sessionContext.session ? p.sessionContext.session.kernel : null;
+  };
+  T.kernelReady = (path) => {
+    const p = T.panel(path);
+    const k = T.kernel(path);
+    return !!(p && k && p.context.isReady && p.sessionContext.isReady &&
+              k.connectionStatus === 'connected' && k.status === 'idle');
+  };
+  T.appendCell = (path, source, tag) => {
+    const p = T.panel(path);
+    const nb = p.content;
+    const model = nb.model;
+    const n = model.cells.length;
+    let idx = n;
+    // Reuse a trailing empty, never-run code cell (what Shift+Enter leaves behind).
+    if (n > 0) {
+      const last = model.cells.get(n - 1);
+      if (last.type === 'code' && last.sharedModel.getSource() === '' &&
+          last.executionCount === null && last.outputs.length === 0) idx = n - 1;
+    }
+    if (idx === n) model.sharedModel.insertCell(n, { cell_type: 'code', source: source });
+    else model.cells.get(idx).sharedModel.setSource(source);
+    nb.activeCellIndex = idx;
+    nb.mode = 'command';
+    const w = nb.widgets[idx];
+    w.node.dataset.testCell = tag;
+    return idx;
+  };
+  T.cellIndex = (path, tag) => {
+    const nb = T.panel(path).content;
+    return nb.widgets.findIndex(w => w.node.dataset.testCell === tag);
+  };
+  T.cellState = (path, idx) => {
+    const p = T.panel(path);
+    if (!p) return null;
+    const c = p.content.model.cells.get(idx);
+    return {
+      type: c.type,
+      count: c.type === 'code' ? c.executionCount : null,
+      state: c.executionState === undefined ? null : c.executionState,
+      source: c.sharedModel.getSource(),
+      outputs: c.type === 'code' ? c.outputs.toJSON() : [],
+    };
+  };
+  T.allCells = (path) => {
+    const p = T.panel(path);
+    const out = [];
+    for (let i = 0; i < p.content.model.cells.length; i++) out.push(T.cellState(path, i));
+    return out;
+  };
+  T.ggbPanels = () => Array.from(document.querySelectorAll('.ggbmagic-panel')).map(n => ({
+    kernelId: n.dataset.ggbmagicKernelId || null,
+    state: n.dataset.ggbmagicState || null,
+    appletId: n.dataset.ggbmagicAppletId || null,
+    text: n.innerText,
+  }));
+  T.ggbTitles = () => {
+    const app = T.app();
+    const out = {};
+    for (const w of app.shell.widgets('main')) {
+      if (w.node && w.node.classList.contains('ggbmagic-panel')) {
+        out[w.node.dataset.ggbmagicKernelId] = w.title.label;
+      }
+    }
+    return out;
+  };
+  window.__ggbmTest = T;
+})();
+"""
+
+
+@dataclass
+class Cell:
+    """One executed cell as the notebook model holds it (nbformat output dicts)."""
+
+    index: int
+    count: int | None
+    outputs: list[dict[str, Any]]
+    seconds: float
+
+    @property
+    def stdout(self) -> str:
+        return "".join(_text(o) for o in self.outputs
+                       if o.get("output_type") == "stream" and o.get("name") == "stdout")
+
+    @property
+    def stderr(self) -> str:
+        return "".join(_text(o) for o in self.outputs
+                       if o.get("output_type") == "stream" and o.get("name") == "stderr")
+
+    @property
+    def errors(self) -> list[dict[str, Any]]:
+        return [o for o in self.outputs if o.get("output_type") == "error"]
+
+    @property
+    def text(self) -> str:
+        """Every text/plain result and display, and the streams, joined."""
+        parts = []
+        for o in self.outputs:
+            if o.get("output_type") == "stream":
+                parts.append(_text(o))
+            elif o.get("output_type") in ("execute_result", "display_data"):
+                parts.append(_join(o.get("data", {}).get("text/plain", "")))
+            elif o.get("output_type") == "error":
+                parts.append("\n".join(o.get("traceback", [])))
+        return "\n".join(parts)
+
+    def mimes(self) -> list[str]:
+        return [m for o in self.outputs for m in o.get("data", {})]
+
+    def assert_clean(self) -> None:
+        """No error output and no UsageError/Traceback on stderr."""
+        assert not self.errors, f"cell {self.index} raised: {self.text}"
+        assert "UsageError" not in self.stderr and "Traceback" not in self.stderr, self.stderr
+
+
+def _join(value: Any) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def _text(output: dict[str, Any]) -> str:
+    return _join(output.get("text", ""))
+
+
+@dataclass
+class LabPage:
+    """A browser context + page on one JupyterLab server, with the GeoGebra routes."""
+
+    server: LabServer
+    context: BrowserContext
+    page: Page
+    console: list[str] = field(default_factory=list)
+    #: What https://www.geogebra.org/apps/deployggb.js answers: "double", "404" or "abort".
+    deployggb: str = "double"
+    deployggb_requests: list[str] = field(default_factory=list)
+    blocked_requests: list[str] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, browser: Browser, server: LabServer, *, route_all: bool = True) -> LabPage:
+        context = browser.new_context(viewport={"width": 1600, "height": 1000})
+        page = context.new_page()
+        lab = cls(server=server, context=context, page=page)
+        page.add_init_script(_INIT_JS)
+        page.on("console", lambda m: lab.console.append(f"[{m.type}] {m.text}"))
+        page.on("pageerror", lambda e: lab.console.append(f"[pageerror] {e}"))
+        page.set_default_timeout(30_000)
+        context.route(DEPLOYGGB_URL, lab._route_deployggb)
+        if route_all:
+            # Everything not served by our own server: GeoGebra's other files and any
+            # other site. The product's default settings run, and nothing leaks out.
+            origin = server.origin
+            context.route(lambda url: not url.startswith(origin) and url != DEPLOYGGB_URL
+                          and not url.startswith(("data:", "blob:")),
+                          lab._route_foreign)
+        else:
+            context.route("https://www.geogebra.org/**", lab._route_foreign)
+        return lab
+
+    def close(self) -> None:
+        self.context.close()
+
+    # --- routes ---------------------------------------------------------------------
+
+    def _route_deployggb(self, route: Route) -> None:
+        self.deployggb_requests.append(route.request.url)
+        if self.deployggb == "double":
+            route.fulfill(status=200, path=str(DOUBLE_JS),
+                          headers={"Content-Type": "application/javascript",
+                                   "Access-Control-Allow-Origin": "*"})
+        elif self.deployggb == "abort":
+            route.abort("internetdisconnected")
+        else:
+            route.fulfill(status=404, body="not found (test)", content_type="text/plain")
+
+    def _route_foreign(self, route: Route) -> None:
+        url = route.request.url
+        if url == DEPLOYGGB_URL:
+            self._route_deployggb(route)
+            return
+        host = urlsplit(url).hostname or ""
+        if host in ("127.0.0.1", "localhost") and url.startswith(self.server.origin):
+            route.continue_()
+            return
+        self.blocked_requests.append(url)
+        route.fulfill(status=404, body="blocked by the ggbmagic browser tests",
+                      content_type="text/plain")
+
+    # --- notebooks ------------------------------------------------------------------
+
+    def goto_notebook(self, path: str) -> None:
+        """Load JupyterLab with ``path`` open (fresh layout) and wait for its kernel."""
+        self.page.goto(self.server.url(f"lab/tree/{path}", reset="", token=self.server.token))
+        self.wait_kernel(path)
+
+    def open_notebook(self, path: str) -> None:
+        """Open another notebook in the already loaded JupyterLab and wait for its kernel."""
+        self.page.evaluate("(p) => window.jupyterapp.commands.execute('docmanager:open', "
+                           "{path: p, factory: 'Notebook'})", path)
+        self.wait_kernel(path)
+
+    def wait_kernel(self, path: str, timeout_ms: int = KERNEL_TIMEOUT_MS) -> None:
+        """Wait until the notebook's kernel websocket is connected and the kernel idle."""
+        self.page.wait_for_function("(p) => window.__ggbmTest && window.__ggbmTest.kernelReady(p)",
+                                    arg=path, timeout=timeout_ms, polling=100)
+
+    def kernel_id(self, path: str) -> str:
+        kid = self.page.evaluate("(p) => window.__ggbmTest.kernel(p).id", path)
+        assert isinstance(kid, str)
+        return kid
+
+    def run(self, path: str, source: str, *, timeout_ms: int = CELL_TIMEOUT_MS,
+            clean: bool = False) -> Cell:
+        """Put ``source`` in a new cell at the end, run it with Shift+Enter, wait, read it.
+
+        The cell is done when JupyterLab set its execution count: JupyterLab does that
+        after the kernel's reply *and* its idle status, so every output has arrived.
+        """
+        self.wait_kernel(path)
+        tag = uuid.uuid4().hex
+        self.page.evaluate("([p, s, t]) => window.__ggbmTest.appendCell(p, s, t)",
+                           [path, source, tag])
+        cell_loc = self.page.locator(f'[data-test-cell="{tag}"]')
+        # Clicking the prompt selects the cell in command mode and focuses the notebook,
+        # so Shift+Enter goes where a user's would.
+        cell_loc.locator(".jp-InputPrompt").first.click()
+        start = time.monotonic()
+        self.page.keyboard.press("Shift+Enter")
+        self.page.wait_for_function(
+            """([p, t]) => {
+                 const T = window.__ggbmTest;
+                 if (!T.panel(p)) return false;
+                 const i = T.cellIndex(p, t);
+                 if (i < 0) return false;
+                 const s = T.cellState(p, i);
+                 return s.count !== null && s.state !== 'running';
+               }""",
+            arg=[path, tag], timeout=timeout_ms, polling=50)
+        seconds = time.monotonic() - start
+        idx = self.page.evaluate("([p, t]) => window.__ggbmTest.cellIndex(p, t)", [path, tag])
+        state = self.page.evaluate("([p, i]) => window.__ggbmTest.cellState(p, i)", [path, idx])
+        assert state["source"] == source, "the cell's source changed while it ran"
+        cell = Cell(index=idx, count=state["count"], outputs=state["outputs"], seconds=seconds)
+        if clean:
+            cell.assert_clean()
+        return cell
+
+    def cells(self, path: str) -> list[dict[str, Any]]:
+        return list(self.page.evaluate("(p) => window.__ggbmTest.allCells(p)", path))
+
+    def run_all(self, path: str, *, timeout_ms: int = 240_000) -> list[dict[str, Any]]:
+        """Run every cell with ``notebook:run-all-cells``; wait until none is queued."""
+        self.wait_kernel(path)
+        # The command acts on the current notebook: make it current the way a user does.
+        self.page.locator(".jp-NotebookPanel:visible .jp-Cell").first.locator(
+            ".jp-InputPrompt").first.click()
+        self.page.evaluate("(p) => { const T = window.__ggbmTest; "
+                           "if (T.app().shell.currentWidget !== T.panel(p)) "
+                           "throw new Error('notebook is not current'); "
+                           "return T.app().commands.execute('notebook:run-all-cells'); }", path)
+        # Every code cell was queued (state 'running') at once by run-all; it is done
+        # when no cell is running any more and the kernel is idle.
+        self.page.wait_for_function(
+            """(p) => {
+                 const T = window.__ggbmTest;
+                 const cells = T.allCells(p).filter(c => c.type === 'code');
+                 if (cells.some(c => c.state === 'running')) return false;
+                 const k = T.kernel(p);
+                 return !!k && k.status === 'idle';
+               }""",
+            arg=path, timeout=timeout_ms, polling=100)
+        return self.cells(path)
+
+    # --- the GeoGebra panel ---------------------------------------------------------
+
+    def ggb_panel(self, kernel_id: str | None = None, state: str | None = "ready") -> Locator:
+        """The panel of ``kernel_id`` (any if None) in ``state`` (any if None)."""
+        sel = ".ggbmagic-panel"
+        if kernel_id:
+            sel += f'[data-ggbmagic-kernel-id="{kernel_id}"]'
+        if state:
+            sel += f'[data-ggbmagic-state="{state}"]'
+        return self.page.locator(sel)
+
+    def wait_ggb_ready(self, kernel_id: str | None = None, timeout_ms: int = 30_000) -> Locator:
+        loc = self.ggb_panel(kernel_id, "ready")
+        loc.first.wait_for(state="visible", timeout=timeout_ms)
+        return loc
+
+    def ggb_panels(self) -> list[dict[str, Any]]:
+        return list(self.page.evaluate("() => window.__ggbmTest.ggbPanels()"))
+
+    def applet_id(self, kernel_id: str) -> str:
+        aid = self.ggb_panel(kernel_id).first.get_attribute("data-ggbmagic-applet-id")
+        assert aid, f"panel of kernel {kernel_id} has no data-ggbmagic-applet-id"
+        return aid
+
+    def drag(self, kernel_id: str, name: str, points: list[list[float]]) -> None:
+        """A user dragging point ``name`` in the applet (the test double simulates it)."""
+        aid = self.applet_id(kernel_id)
+        self.page.evaluate(
+            "([aid, n, pts]) => window.__ggbDouble.applets[aid].__double.drag(n, pts)",
+            [aid, name, points])
+
+    # --- artifacts ------------------------------------------------------------------
+
+    def save_artifacts(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        try:
+            self.page.screenshot(path=str(directory / "screenshot.png"), full_page=True,
+                                 timeout=10_000)
+        except Exception as exc:  # a crashed page must not hide the test's own failure
+            (directory / "screenshot-error.txt").write_text(repr(exc))
+        (directory / "console.log").write_text("\n".join(self.console) + "\n")
+        extra = {"deployggb_requests": self.deployggb_requests,
+                 "blocked_requests": self.blocked_requests}
+        try:
+            extra["ggb_panels"] = self.ggb_panels()
+        except Exception as exc:
+            extra["ggb_panels_error"] = repr(exc)
+        (directory / "page-state.json").write_text(json.dumps(extra, indent=2, default=str))
+
+
+# --- output checks -------------------------------------------------------------------
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def check_image_outputs(outputs: list[dict[str, Any]]) -> int:
+    """Every image/png decodes to PNG bytes and every image/svg+xml has an <svg> root.
+
+    Returns how many images were checked.
+    """
+    n = 0
+    for out in outputs:
+        data = out.get("data", {})
+        if "image/png" in data:
+            raw = base64.b64decode(_join(data["image/png"]).strip(), validate=False)
+            assert raw.startswith(PNG_MAGIC), f"image/png is not a PNG: {raw[:16]!r}"
+            n += 1
+        if "image/svg+xml" in data:
+            root = ET.fromstring(_join(data["image/svg+xml"]))
+            assert re.sub(r"^\{.*\}", "", root.tag) == "svg", f"SVG root is <{root.tag}>"
+            n += 1
+    return n
