@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.kernel.client import KernelSession  # noqa: E402
+from tests.kernel.client import KernelSession
 
 CELL = r"""
 import json, statistics, time
