@@ -243,6 +243,7 @@ class Execution:
     msg_id: str
     outputs: list[dict[str, Any]] = field(default_factory=list)
     reply: dict[str, Any] | None = None
+    idle: bool = False
     done: threading.Event = field(default_factory=threading.Event)
 
     @property
@@ -290,60 +291,60 @@ class KernelSession:
         self.kc.wait_for_ready(timeout=60)
         self.player = BrowserPlayer(runtime_dir, **player)
         self._executions: dict[str, Execution] = {}
-        self._comm_hooks: list[Callable[[dict[str, Any]], None]] = []
         self._stop = threading.Event()
-        self._iopub = threading.Thread(target=self._pump_iopub, daemon=True)
+        self._iopub = threading.Thread(target=self._pump, daemon=True,
+                                       args=(self.kc.get_iopub_msg, self._on_iopub))
         self._iopub.start()
-        self._shell = threading.Thread(target=self._pump_shell, daemon=True)
+        self._shell = threading.Thread(target=self._pump, daemon=True,
+                                       args=(self.kc.get_shell_msg, self._on_shell))
         self._shell.start()
 
-    def _pump_iopub(self) -> None:
+    def _pump(self, get: Callable[..., dict[str, Any]],
+              handle: Callable[[dict[str, Any]], None]) -> None:
         while not self._stop.is_set():
             try:
-                msg = self.kc.get_iopub_msg(timeout=0.2)
+                msg = get(timeout=0.2)
             except queue.Empty:
                 continue
             except Exception:
                 if self._stop.is_set():
                     return
                 continue
-            kind = msg["msg_type"]
-            content = msg["content"]
-            if kind == "comm_open" and content.get("target_name") == "ggbmagic":
-                self.player.comm_id = content["comm_id"]
-                threading.Thread(target=self.player.on_comm, args=(content["data"],),
-                                 daemon=True).start()
-                continue
-            if kind == "comm_msg" and content.get("comm_id") == self.player.comm_id:
-                # Each message on its own thread, as a browser's event loop would not block
-                # IOPub on one slow answer.
-                threading.Thread(target=self.player.on_comm, args=(content["data"],),
-                                 daemon=True).start()
-                continue
-            parent = msg.get("parent_header", {}).get("msg_id")
-            ex = self._executions.get(parent or "")
-            if ex is not None and kind in ("stream", "execute_result", "display_data", "error"):
-                ex.outputs.append(msg)
+            handle(msg)
 
-    def _pump_shell(self) -> None:
-        while not self._stop.is_set():
-            try:
-                msg = self.kc.get_shell_msg(timeout=0.2)
-            except queue.Empty:
-                continue
-            except Exception:
-                if self._stop.is_set():
-                    return
-                continue
-            ex = self._executions.get(msg.get("parent_header", {}).get("msg_id", ""))
-            if ex is not None and msg["msg_type"] == "execute_reply":
-                ex.reply = msg["content"]
-                # IOPub may trail the shell reply a little: wait for the idle status instead.
-                threading.Thread(target=self._finish, args=(ex,), daemon=True).start()
+    def _on_iopub(self, msg: dict[str, Any]) -> None:
+        kind = msg["msg_type"]
+        content = msg["content"]
+        if kind == "comm_open" and content.get("target_name") == "ggbmagic":
+            self.player.comm_id = content["comm_id"]
+        if (kind == "comm_open" and content.get("target_name") == "ggbmagic") or (
+                kind == "comm_msg" and content.get("comm_id") == self.player.comm_id):
+            # Each message on its own thread: a browser does not hold IOPub up while it
+            # works on one answer.
+            threading.Thread(target=self.player.on_comm, args=(content["data"],),
+                             daemon=True).start()
+            return
+        ex = self._executions.get(msg.get("parent_header", {}).get("msg_id") or "")
+        if ex is None:
+            return
+        if kind in ("stream", "execute_result", "display_data", "error"):
+            ex.outputs.append(msg)
+        elif kind == "status" and content.get("execution_state") == "idle":
+            ex.idle = True
+            self._maybe_done(ex)
 
-    def _finish(self, ex: Execution) -> None:
-        time.sleep(0.05)
-        ex.done.set()
+    def _on_shell(self, msg: dict[str, Any]) -> None:
+        ex = self._executions.get(msg.get("parent_header", {}).get("msg_id", ""))
+        if ex is not None and msg["msg_type"] == "execute_reply":
+            ex.reply = msg["content"]
+            self._maybe_done(ex)
+
+    @staticmethod
+    def _maybe_done(ex: Execution) -> None:
+        # Done when both the reply (shell) and the idle status (IOPub, after every output
+        # of the request) have arrived; the two channels are not ordered with each other.
+        if ex.reply is not None and ex.idle:
+            ex.done.set()
 
     def execute(self, code: str, timeout: float = 60.0) -> Execution:
         # Register before sending: IOPub output can arrive before execute() returns.

@@ -36,6 +36,8 @@ def session(runtime: Path) -> Iterator[KernelSession]:
 @pytest.fixture
 def loaded(session: KernelSession) -> KernelSession:
     session.ok("%load_ext ggbmagic")
+    # The cell ends once the comm is open; the browser connects right after.
+    assert session.player.connected.wait(10), "the browser player did not connect"
     return session
 
 
@@ -148,7 +150,9 @@ def test_socket_is_private_and_unload_removes_it(loaded: KernelSession) -> None:
     # Loading again works (a new socket, a new token).
     old_token = loaded.player.hello["token"]
     loaded.player.ws = None
+    loaded.player.connected.clear()
     loaded.ok("%load_ext ggbmagic")
+    assert loaded.player.connected.wait(10)
     ex = loaded.ok("%ggb A = (1, 2)")
     assert loaded.player.hello["token"] != old_token
     assert sock.exists()
