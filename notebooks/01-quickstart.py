@@ -120,7 +120,7 @@ assert math.isclose(my, (2 + 6) / 2, abs_tol=1e-9)
 ggb.command("C = (1, 6)")
 ggb.script("""
 tri = Polygon(A, B, C)
-area = Area(tri)
+triArea = Area(tri)
 perim = Perimeter(tri)
 """)
 
@@ -131,16 +131,16 @@ perim = Perimeter(tri)
 #
 # `ggb.api` reaches any method of the
 # [GeoGebra Apps API](https://geogebra.github.io/docs/reference/en/GeoGebra_Apps_API/)
-# by its name; `ggb.api.getValue("area")` is the raw form of `ggb.value("area")`.
+# by its name; `ggb.api.getValue("triArea")` is the raw form of `ggb.value("triArea")`.
 
 # %%
-area = ggb.value("area")
+area = ggb.value("triArea")
 perimeter = ggb.value("perim")
 print("area =", area, " perimeter =", perimeter)
 
 assert math.isclose(area, 0.5 * 4 * 3, abs_tol=1e-9)
 assert math.isclose(perimeter, 3 + 4 + 5, abs_tol=1e-9)
-assert math.isclose(float(ggb.api.getValue("area")), area, abs_tol=1e-9)
+assert math.isclose(float(ggb.api.getValue("triArea")), area, abs_tol=1e-9)
 
 # %% [markdown]
 # ## 5. Python values inside GeoGebra commands: `{{ ... }}`
@@ -237,7 +237,7 @@ assert math.isclose(ggb.value("dPA2"), ggb.value("dPA"), abs_tol=1e-9)
 #
 # `ggb.objects()` lists every object in the construction with its type, definition,
 # value and coordinates. `.to_pandas()` turns the list into a pandas table that you can
-# sort, filter or save as a spreadsheet.
+# sort, filter or save as a spreadsheet; its rows are labelled by the object's name.
 
 # %%
 objects = ggb.objects()
@@ -245,10 +245,10 @@ objects
 
 # %%
 df = objects.to_pandas()
-df[["name", "type", "x", "y"]]
+df[["type", "x", "y"]]
 
 # %%
-assert {"A", "B", "C", "M", "P", "d", "area"} <= set(df["name"])
+assert {"A", "B", "C", "M", "P", "d", "triArea"} <= set(df.index)
 
 # %% [markdown]
 # `ggb.exists(name)` asks whether an object exists and `ggb.delete(name)` removes one
@@ -289,7 +289,7 @@ assert not ggb.exists("A")
 
 ggb.load(path)
 assert ggb.exists("A")
-assert math.isclose(ggb.value("area"), 6, abs_tol=1e-9)
+assert math.isclose(ggb.value("triArea"), 6, abs_tol=1e-9)
 ax, ay = ggb.coords("A")
 assert math.isclose(ax, 1, abs_tol=1e-9) and math.isclose(ay, 2, abs_tol=1e-9)
 

@@ -146,7 +146,8 @@ assert math.isclose(ggb.value("total"), table["Python a*x^2 - 2"].sum(), abs_tol
 # ## 4. Root, derivative and integral
 #
 # * [Root](https://geogebra.github.io/docs/manual/en/commands/Root/)`(f, 0, 5)`: the zero
-#   of $f$ between $0$ and $5$;
+#   of $f$ between $0$ and $5$. GeoGebra gives it as a *point* on the $x$-axis, so we take
+#   its $x$-coordinate with `x( )` to get a number;
 # * [Derivative](https://geogebra.github.io/docs/manual/en/commands/Derivative/)`(f)`: the
 #   function $f'$; we evaluate it at $x = 3$ (the slope of the tangent there);
 # * [Integral](https://geogebra.github.io/docs/manual/en/commands/Integral/)`(f, 0, 2)`:
@@ -154,10 +155,11 @@ assert math.isclose(ggb.value("total"), table["Python a*x^2 - 2"].sum(), abs_tol
 
 # %%
 # %%ggb
-r = Root(f, 0, 5)
+R = Root(f, 0, 5)
+r = x(R)
 g = Derivative(f)
 slope3 = g(3)
-area = Integral(f, 0, 2)
+areaUnder = Integral(f, 0, 2)
 
 # %% [markdown]
 # **Check, with Python's own methods** (for $a = 1$, so $f(x) = x^2 - 2$):
@@ -194,7 +196,7 @@ def simpson(func, lo, hi, n=100):
 h = 1e-5
 checks = pd.DataFrame(
     {
-        "GeoGebra": [ggb.value("r"), ggb.value("slope3"), ggb.value("area")],
+        "GeoGebra": [ggb.value("r"), ggb.value("slope3"), ggb.value("areaUnder")],
         "exact": [math.sqrt(2 / a_value), 2 * a_value * 3, a_value * 8 / 3 - 4],
         "Python numerical": [
             bisection(f_py, 0, 5),
@@ -214,7 +216,7 @@ for name, row in checks.iterrows():
 # %% [markdown]
 # ## 5. An experiment: how does the root depend on $a$?
 #
-# Because `r`, `slope3` and `area` are defined from `f`, and `f` from the slider, one
+# Because `r`, `slope3` and `areaUnder` are defined from `f`, and `f` from the slider, one
 # `SetValue` updates all of them. We try several values of $a$ and collect the results.
 # From $a x^2 - 2 = 0$ we expect the root $\sqrt{2/a}$.
 
@@ -228,7 +230,7 @@ for a_try in [0.5, 1, 2, 3]:
             "root (GeoGebra)": ggb.value("r"),
             "sqrt(2/a)": math.sqrt(2 / a_try),
             "f'(3) (GeoGebra)": ggb.value("slope3"),
-            "integral (GeoGebra)": ggb.value("area"),
+            "integral (GeoGebra)": ggb.value("areaUnder"),
             "a*8/3 - 4": a_try * 8 / 3 - 4,
         }
     )
@@ -258,7 +260,7 @@ for _, row in experiment.iterrows():
 #    now, and how does it depend on $a$? Check your formula with Python.
 # 2. For which value of $a$ is $\int_0^2 f(x)\,dx = 0$ for the original
 #    $f(x) = a x^2 - 2$? Solve it on paper ($a \cdot \frac{8}{3} - 4 = 0$), then set the
-#    slider there and check with `ggb.value("area")`.
+#    slider there and check with `ggb.value("areaUnder")`.
 # 3. Make the slider negative (for example $-1$). What happens to `Root(f, 0, 5)`? Why?
 #
 # The cell below checks an answer to question 2. It holds the right answer; put in a
@@ -267,5 +269,5 @@ for _, row in experiment.iterrows():
 # %%
 a_guess = 1.5
 ggb.command(f"SetValue(a, {a_guess})")
-print("a =", ggb.value("a"), "  integral from 0 to 2 =", ggb.value("area"))
-assert math.isclose(ggb.value("area"), 0, abs_tol=1e-6), "not zero: try another a_guess"
+print("a =", ggb.value("a"), "  integral from 0 to 2 =", ggb.value("areaUnder"))
+assert math.isclose(ggb.value("areaUnder"), 0, abs_tol=1e-6), "not zero: try another a_guess"

@@ -92,11 +92,19 @@ _INIT_JS = r"""
     }
     if (idx === n) model.sharedModel.insertCell(n, { cell_type: 'code', source: source });
     else model.cells.get(idx).sharedModel.setSource(source);
+    // Bring the notebook's tab to the front, as a user clicking its tab would.
+    T.app().shell.activateById(p.id);
     nb.activeCellIndex = idx;
     nb.mode = 'command';
     const w = nb.widgets[idx];
     w.node.dataset.testCell = tag;
     return idx;
+  };
+  T.watchStatus = (path) => {
+    const k = T.kernel(path);
+    const seen = [];
+    k.statusChanged.connect((_, s) => { seen.push(s); });
+    T.seenStatus = seen;
   };
   T.cellIndex = (path, tag) => {
     const nb = T.panel(path).content;
@@ -206,6 +214,7 @@ class LabPage:
     deployggb: str = "double"
     deployggb_requests: list[str] = field(default_factory=list)
     blocked_requests: list[str] = field(default_factory=list)
+    websockets: list[str] = field(default_factory=list)
 
     @classmethod
     def open(cls, browser: Browser, server: LabServer, *, route_all: bool = True) -> LabPage:
@@ -215,6 +224,7 @@ class LabPage:
         page.add_init_script(_INIT_JS)
         page.on("console", lambda m: lab.console.append(f"[{m.type}] {m.text}"))
         page.on("pageerror", lambda e: lab.console.append(f"[pageerror] {e}"))
+        page.on("websocket", lambda ws: lab.websockets.append(ws.url))
         page.set_default_timeout(30_000)
         context.route(DEPLOYGGB_URL, lab._route_deployggb)
         if route_all:
@@ -274,6 +284,18 @@ class LabPage:
         """Wait until the notebook's kernel websocket is connected and the kernel idle."""
         self.page.wait_for_function("(p) => window.__ggbmTest && window.__ggbmTest.kernelReady(p)",
                                     arg=path, timeout=timeout_ms, polling=100)
+
+    def restart_kernel(self, path: str) -> None:
+        """Kernel ▸ Restart Kernel… and accept the dialog; wait until it is back."""
+        self.page.evaluate("(p) => window.__ggbmTest.watchStatus(p)", path)
+        self.page.evaluate("(p) => { window.jupyterapp.shell.activateById("
+                           "window.__ggbmTest.panel(p).id); "
+                           "void window.jupyterapp.commands.execute('kernelmenu:restart'); }",
+                           path)
+        self.page.locator(".jp-Dialog .jp-mod-accept").click()
+        self.page.wait_for_function("() => window.__ggbmTest.seenStatus.includes('restarting')",
+                                    timeout=KERNEL_TIMEOUT_MS)
+        self.wait_kernel(path)
 
     def kernel_id(self, path: str) -> str:
         kid = self.page.evaluate("(p) => window.__ggbmTest.kernel(p).id", path)
@@ -384,7 +406,7 @@ class LabPage:
             (directory / "screenshot-error.txt").write_text(repr(exc))
         (directory / "console.log").write_text("\n".join(self.console) + "\n")
         extra = {"deployggb_requests": self.deployggb_requests,
-                 "blocked_requests": self.blocked_requests}
+                 "blocked_requests": self.blocked_requests, "websockets": self.websockets}
         try:
             extra["ggb_panels"] = self.ggb_panels()
         except Exception as exc:

@@ -7,6 +7,7 @@ change what a test sees. The server's log is kept for the failure artifacts.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -90,7 +91,14 @@ class LabServer:
         env = dict(os.environ)
         env["JUPYTER_RUNTIME_DIR"] = str(self.runtime_dir)
         env["PATH"] = f"{JUPYTER.parent}:{env.get('PATH', '')}"
-        env.pop("JUPYTER_CONFIG_DIR", None)
+        # Our own user config dir: nothing from ~/.jupyter leaks in, and the news
+        # pop-up (which can cover the notebook) is off. System and venv config
+        # (where ggbmagic's server extension is enabled) still apply.
+        config_dir = self.tmp / "config"
+        (config_dir / "labconfig").mkdir(parents=True, exist_ok=True)
+        (config_dir / "labconfig" / "page_config.json").write_text(json.dumps(
+            {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
+        env["JUPYTER_CONFIG_DIR"] = str(config_dir)
         env["PYTHONUNBUFFERED"] = "1"
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
@@ -121,10 +129,8 @@ class LabServer:
         """Stop the server (SIGINT twice, then SIGTERM, then SIGKILL) and its kernels."""
         proc, self.proc = self.proc, None
         if proc is not None and proc.poll() is None:
-            try:
+            with contextlib.suppress(OSError, ServerError):
                 self.api("POST", "api/shutdown", timeout=5)
-            except (OSError, ServerError):
-                pass
             try:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
@@ -202,15 +208,11 @@ class LabServer:
     def shutdown_all_sessions(self) -> None:
         """Shut down every session and kernel, so one test's kernels never load the next."""
         for session in self.api("GET", "api/sessions") or []:
-            try:
+            with contextlib.suppress(ServerError):
                 self.api("DELETE", f"api/sessions/{session['id']}")
-            except ServerError:
-                pass
         for kernel in self.api("GET", "api/kernels") or []:
-            try:
+            with contextlib.suppress(ServerError):
                 self.api("DELETE", f"api/kernels/{kernel['id']}")
-            except ServerError:
-                pass
 
 
 if __name__ == "__main__":  # manual check: python tests/browser/_server.py

@@ -2233,11 +2233,23 @@
     var calls = [];
     var initialXML = null;
 
-    function render() {
+    // Redraw at most once a frame: rebuilding the whole SVG on every change made a
+    // 1,000-line script quadratic in the double (exports build their own scene).
+    var renderPending = false;
+    function renderNow() {
+      renderPending = false;
       if (!container) return;
       container.style.width = view.width + 'px';
       container.style.height = view.height + 'px';
       container.innerHTML = svgFromScene(buildScene(con, view), view);
+    }
+    function render() {
+      if (!container || renderPending) return;
+      renderPending = true;
+      var schedule = root && typeof root.requestAnimationFrame === 'function'
+        ? root.requestAnimationFrame.bind(root)
+        : function (fn) { setTimeout(fn, 0); };
+      schedule(renderNow);
     }
     var con = new Construction(render);
 

@@ -1,0 +1,58 @@
+"""Scenario 8: the live server's OOB relay refuses strangers and unknown kernels.
+
+A real WebSocket client (``websockets``) against the same ``jupyter lab`` the browser
+tests use; no browser needed.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect
+
+from ._server import LabServer
+
+
+@pytest.fixture
+def kernel_id(lab_server: LabServer) -> Iterator[str]:
+    kernel = lab_server.api("POST", "api/kernels", {"name": "python3"})
+    yield kernel["id"]
+    lab_server.api("DELETE", f"api/kernels/{kernel['id']}")
+
+
+def _status(url: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
+    with pytest.raises(InvalidStatus) as info:
+        connect(url, additional_headers=headers or {}, open_timeout=10).close()
+    response = info.value.response
+    return response.status_code, response.body.decode("utf-8", "replace") if response.body else ""
+
+
+def test_relay_refuses_without_credentials(lab_server: LabServer, kernel_id: str) -> None:
+    url = lab_server.ws_url(f"ggbmagic/oob/{kernel_id}")
+    status, _ = _status(url)
+    assert status == 403
+    # A wrong token is no better than none.
+    status, _ = _status(url + "?token=" + "0" * 48)
+    assert status == 403
+    status, _ = _status(url, {"Authorization": "token wrong"})
+    assert status == 403
+
+
+def test_relay_unknown_kernel_is_404(lab_server: LabServer, kernel_id: str) -> None:
+    unknown = str(uuid.uuid4())
+    url = lab_server.ws_url(f"ggbmagic/oob/{unknown}")
+    status, body = _status(url, {"Authorization": f"token {lab_server.token}"})
+    assert status == 404
+    assert unknown in json.loads(body)["message"]
+
+
+def test_relay_kernel_without_ggbmagic_is_503(lab_server: LabServer, kernel_id: str) -> None:
+    """Credentials and a real kernel, but no %load_ext: 503 saying what to run."""
+    url = lab_server.ws_url(f"ggbmagic/oob/{kernel_id}")
+    status, body = _status(url, {"Authorization": f"token {lab_server.token}"})
+    assert status == 503
+    assert "%load_ext ggbmagic" in json.loads(body)["message"]
