@@ -18,8 +18,10 @@ import functools
 import io
 import os
 import re
+import sys
 import tempfile
 import threading
+import time
 import traceback
 import zipfile
 import zlib
@@ -86,6 +88,14 @@ class GgbScriptError(GgbCommandError):
         super().__init__(failed["text"], failed["line"])
         self.result = result
 
+
+_STATE_ADVICE: dict[ChannelState | None, str] = {
+    ChannelState.CLOSED: "The panel was closed: run `%ggb --open` to open it again.",
+    ChannelState.FAILED: "GeoGebra could not be loaded: check the network or the "
+                         "deployggbUrl / html5Codebase settings, then run `%ggb --open`.",
+    ChannelState.CONNECTED: "The panel is connected; GeoGebra is still loading.",
+    None: "No GeoGebra panel is connected yet: run a %ggb command or `%ggb --open`.",
+}
 
 #: A batch gets the base timeout plus this much per line.
 PER_LINE_TIMEOUT = 0.01
@@ -155,7 +165,7 @@ def _show_callback_error(callback: Callback, event: Event) -> None:
     except ImportError:  # pragma: no cover - IPython is a dependency
         shell = None
     header = f"ggbmagic: the callback {name} failed on {event['type']} event #{event['seq']}:"
-    print(header, file=__import__("sys").stderr)
+    print(header, file=sys.stderr)
     if shell is not None:
         shell.showtraceback()
     else:
@@ -540,22 +550,23 @@ class GeoGebra:
     # --- panel ----------------------------------------------------------------------------
 
     def status(self) -> Status:
-        """Connection state, applet version, round-trip time and object count."""
-        import time
+        """Connection state, applet version, round-trip time and object count.
 
+        Never waits for a browser: without a ready panel it says why and what to do.
+        """
         ch = self._channel
-        base = {"kernel_id": ch.kernel_id, "counters": ch.counters.as_dict()}
+        kernel_id, counters = ch.kernel_id, ch.counters.as_dict()
         if not (ch.state is ChannelState.READY and ch.peers):
-            return Status(state=ch.state.value, connected=False, applet=dict(ch.applet),
-                          message="No GeoGebra panel is connected yet; run a %ggb command "
-                                  "or `%ggb --open`.", **base)  # type: ignore[arg-type]
+            return Status(state=ch.state.value, connected=False, kernel_id=kernel_id,
+                          applet=dict(ch.applet), counters=counters,
+                          message=_STATE_ADVICE.get(ch.state, _STATE_ADVICE[None]))
         start = time.perf_counter()
         info = ch.request(protocol.ping(), self._timeout(None))
         rtt = (time.perf_counter() - start) * 1000
         info = info if isinstance(info, dict) else {}
         applet = dict(ch.applet) | {k: info[k] for k in ("version", "appName") if k in info}
-        return Status(state="ready", connected=True, applet=applet, rtt_ms=rtt,
-                      objects=info.get("objects"), **base)  # type: ignore[arg-type]
+        return Status(state="ready", connected=True, kernel_id=kernel_id, applet=applet,
+                      rtt_ms=rtt, objects=info.get("objects"), counters=counters)
 
     def open(self, app_name: str | None = None) -> None:
         """Open (or reveal) the GeoGebra panel; *app_name* switches app (e.g. 'geometry')."""

@@ -279,6 +279,9 @@ def test_closed_panel_says_how_to_reopen(loaded: KernelSession) -> None:
               " time.sleep(0.01)")
     ex = loaded.execute("%ggb B = (1, 2)")
     assert ex.error is not None and "%ggb --open" in ex.error["evalue"]
+    # Status never waits for a browser; it says what happened and what to do.
+    (plain,) = loaded.ok("%ggb").data()
+    assert "closed" in plain and "%ggb --open" in plain
 
 
 def test_load_failure_fails_at_once_with_the_url(runtime: Path) -> None:
