@@ -115,6 +115,15 @@ def main() -> int:
                                          clean=True).stdout)
             dbl = _take_double_time(lab)
             result["command_double_mean_ms"] = dbl["ms"] / max(dbl["calls"], 1)
+            # The same again with the double's drawing off: what remains is ggbmagic's
+            # transport and JupyterLab's message handling.
+            lab.page.evaluate("() => { window.__ggbDoubleNoRender = true; }")
+            bare = _bench_line(lab.run(nb, COMMAND_CELL, timeout_ms=300_000,
+                                       clean=True).stdout)
+            lab.page.evaluate("() => { window.__ggbDoubleNoRender = false; }")
+            _take_double_time(lab)
+            for key in ("command_p50_ms", "command_p95_ms"):
+                result[key.replace("command_", "command_no_drawing_")] = bare[key]
             result.update(_bench_line(lab.run(nb, SCRIPT_CELL, timeout_ms=300_000,
                                               clean=True).stdout))
             dbl = _take_double_time(lab)
@@ -130,12 +139,15 @@ def main() -> int:
         server.stop()
         server.cleanup()
     for key in ("command_p50_ms", "command_p95_ms", "command_min_ms", "command_max_ms",
+                "command_no_drawing_p50_ms", "command_no_drawing_p95_ms",
                 "command_double_mean_ms", "script_ms", "script_double_ms"):
         result[key] = round(result[key], 3)
     print(json.dumps(result, indent=2))
     print(f"ggb.command round trip: p50 {result['command_p50_ms']:.2f} ms, "
           f"p95 {result['command_p95_ms']:.2f} ms (n={result['command_n']}); "
-          f"[test double's own share: mean {result['command_double_mean_ms']:.2f} ms]; "
+          f"[test double's own share: mean {result['command_double_mean_ms']:.2f} ms; "
+          f"with its drawing off: p50 {result['command_no_drawing_p50_ms']:.2f} ms, "
+          f"p95 {result['command_no_drawing_p95_ms']:.2f} ms]; "
           f"%%ggb with {result['script_lines']} lines: {result['script_ms']:.0f} ms "
           f"[of which inside the test double: {result['script_double_ms']:.0f} ms]; "
           f"first cell with %load_ext: {result['first_cell_with_load_ext_s']:.2f} s")

@@ -2238,7 +2238,9 @@
     var renderPending = false;
     function renderNow() {
       renderPending = false;
-      if (!container) return;
+      // Benchmark hook: window.__ggbDoubleNoRender = true skips drawing, so the
+      // transport can be timed without the double's rendering on the main thread.
+      if (!container || (root && root.__ggbDoubleNoRender)) return;
       container.style.width = view.width + 'px';
       container.style.height = view.height + 'px';
       container.innerHTML = svgFromScene(buildScene(con, view), view);
