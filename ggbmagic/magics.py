@@ -18,6 +18,7 @@ from IPython.display import display
 from traitlets import Bool, Float, Int, Unicode
 from traitlets.config import Configurable
 
+from .applet import GgbScriptError
 from .args import LineSyntaxError, split_line
 from .errors import GgbError
 from .script import InterpolationError, interpolate, interpolate_lines, parse_script
@@ -46,9 +47,7 @@ def _user_errors() -> Iterator[None]:
         yield
     except (GgbError, InterpolationError, LineSyntaxError) as exc:
         raise UsageError(str(exc)) from None
-    except (TypeError, ValueError) as exc:
-        if isinstance(exc, UsageError):
-            raise
+    except (TypeError, ValueError) as exc:  # bad option values, unsupported {{…}} values
         raise UsageError(str(exc)) from None
 
 
@@ -201,16 +200,14 @@ class GgbMagics(Magics, Configurable):
 
     def _run_cell(self, args: Any, cell: str) -> Any:
         ggb = self._ggb()
+        timeout = self._timeout(args)
         lines = interpolate_lines(parse_script(cell), self._namespace())
         if args.clear:
             ggb.clear()
         if args.load:
-            ggb.load(args.load, timeout=self._timeout(args))
-        from .applet import GgbScriptError
-
+            ggb.load(args.load, timeout=timeout)
         try:
-            result = ggb.script(lines, stop_on_error=not args.keep_going,
-                                timeout=self._timeout(args))
+            result = ggb.script(lines, stop_on_error=not args.keep_going, timeout=timeout)
         except GgbScriptError as exc:
             # Lose nothing: keep and show what ran, then say which line failed.
             self._store(args.output, exc.result)
@@ -220,7 +217,7 @@ class GgbMagics(Magics, Configurable):
             numbers = ", ".join(str(line["line"]) for line in result.failed)
             print(f"ggbmagic: {len(result.failed)} line(s) failed: {numbers}", file=sys.stderr)
         if args.save:
-            ggb.save(args.save, timeout=self._timeout(args))
+            ggb.save(args.save, timeout=timeout)
         return self._finish(args, result)
 
     # --- %ggb_events ------------------------------------------------------------------
