@@ -16,6 +16,7 @@ import concurrent.futures
 import contextlib
 import functools
 import io
+import math
 import os
 import re
 import sys
@@ -42,8 +43,9 @@ from .display import (
     SvgImage,
     as_object_list,
 )
-from .errors import GgbCommandError, GgbError, GgbTimeoutError, NoFrontendError
+from .errors import GgbCommandError, GgbError, GgbTimeoutError, GgbValueTypeError, NoFrontendError
 from .events import Event, select
+from .labels import object_count, relabel_note
 from .script import ScriptLine, parse_script
 
 __all__ = ["GeoGebra", "GgbScriptError", "Settings"]
@@ -85,7 +87,7 @@ class GgbScriptError(GgbCommandError):
     """A script line failed; ``result`` holds the lines that ran (nothing is lost)."""
 
     def __init__(self, failed: protocol.LineResult, result: ScriptResult) -> None:
-        super().__init__(failed["text"], failed["line"])
+        super().__init__(failed["text"], failed["line"], str(failed.get("error") or ""))
         self.result = result
 
 
@@ -219,12 +221,12 @@ class GeoGebra:
 
     def _run(self, msg: protocol.Request, post: Callable[[Any], T], timeout: float) -> T:
         self._ready()
-        return post(self._channel.request(msg, timeout))
+        return post(self._channel.request(protocol.with_timeout(msg, timeout), timeout))
 
     async def _arun(self, msg: protocol.Request, post: Callable[[Any], T], timeout: float) -> T:
         if not (self._channel.state is ChannelState.READY and self._channel.peers):
             await asyncio.to_thread(self._ready)
-        fut = self._channel.submit(msg)
+        fut = self._channel.submit(protocol.with_timeout(msg, timeout))
         try:
             result = await asyncio.wait_for(asyncio.wrap_future(fut), timeout)
         except (asyncio.TimeoutError, concurrent.futures.TimeoutError):
@@ -248,9 +250,12 @@ class GeoGebra:
         def post(result: Any) -> CommandResult:
             ok = bool(isinstance(result, dict) and result.get("ok"))
             if not ok:
-                raise GgbCommandError(text.strip())
+                detail = result.get("error") if isinstance(result, dict) else None
+                raise GgbCommandError(text.strip(), detail=str(detail or ""))
             labels = [str(x) for x in result.get("labels") or []]
-            return CommandResult(text.strip(), True, labels, as_object_list(result))
+            changed = [str(x) for x in result.get("changed") or []]
+            return CommandResult(text.strip(), True, labels, as_object_list(result),
+                                 changed=changed, note=relabel_note(text, labels) or "")
 
         return post
 
@@ -343,7 +348,13 @@ class GeoGebra:
     def _call_msg(method: str, args: tuple[Any, ...]) -> protocol.CallMsg:
         if not _METHOD_RE.match(method):
             raise ValueError(f"{method!r} is not a GeoGebra API method name (e.g. 'getValue')")
-        return protocol.call(method, list(args))
+        expect = None
+        if method == "setBase64" and args and isinstance(args[0], str):
+            # The browser confirms the load by the object count (setBase64's callback
+            # never comes in GeoGebra 5.0.745).
+            with contextlib.suppress(ValueError, binascii.Error):
+                expect = object_count(base64.b64decode(args[0]))
+        return protocol.call(method, list(args), expect_objects=expect)
 
     def call(self, method: str, *args: Any, timeout: float | None = None) -> Any:
         """Call one Apps API method of the applet and return its result.
@@ -367,22 +378,29 @@ class GeoGebra:
                            "create it first or check the spelling (names are case-sensitive)")
 
     def value(self, name: str) -> float:
-        """The numeric value of *name* (1.0/0.0 for booleans). Raises if it does not exist.
+        """The numeric value of *name* or of an expression (1.0/0.0 for booleans); ``nan``
+        for an undefined number, ``inf``/``-inf`` for infinite ones.
+
+        Raises :class:`GgbError` if *name* does not exist, and
+        :class:`GgbValueTypeError` for an object that has no number (a point: use
+        :meth:`coords`; a text or list: :meth:`value_string`).
 
             >>> ggb.value("d")   # doctest: +SKIP
             5.0
         """
-        result = float(self.call("getValue", name))
-        if result == 0.0:  # GeoGebra also answers 0 for a missing name
-            self._require(name)
-        return result
+        number = _as_number(self.call("getValue", name))
+        if math.isnan(number) or number == 0.0:
+            # 0 is also GeoGebra's answer for a missing name, NaN for a point or a text.
+            return _judge_value(name, number, str(self.call("getObjectType", name) or ""))
+        return number
 
     async def avalue(self, name: str) -> float:
         """``await`` twin of :meth:`value`."""
-        result = float(await self.acall("getValue", name))
-        if result == 0.0 and not await self.acall("exists", name):
-            raise GgbError(f"there is no GeoGebra object named {name!r}")
-        return result
+        number = _as_number(await self.acall("getValue", name))
+        if math.isnan(number) or number == 0.0:
+            kind = await self.acall("getObjectType", name)
+            return _judge_value(name, number, str(kind or ""))
+        return number
 
     def value_string(self, name: str) -> str:
         """GeoGebra's text for *name*, e.g. ``"A = (1, 2)"``."""
@@ -466,7 +484,13 @@ class GeoGebra:
             raise GgbError(f"cannot read {source}: {exc.strerror}") from None
         check_ggb(data, source)
         encoded = base64.b64encode(data).decode("ascii")
-        ok = self.call("setBase64", encoded, timeout=self._timeout(timeout) * 4)
+        # The browser answers once the file's objects are in the applet (it counts them:
+        # setBase64's callback never comes in GeoGebra 5.0.745), or fails at the timeout.
+        try:
+            ok = self.call("setBase64", encoded, timeout=self._timeout(timeout) * 4)
+        except GgbTimeoutError:
+            raise GgbTimeoutError(f"GeoGebra did not finish loading {source} in time; "
+                                  "try a longer --timeout") from None
         if ok is False:
             raise GgbError(f"GeoGebra could not open {source}")
 
@@ -585,6 +609,37 @@ class GeoGebra:
 
 def _identity(value: Any) -> Any:
     return value
+
+
+_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:_\{[^}]*\}|_[A-Za-z0-9])?'*$")
+#: Object types whose getValue is a number (NaN meaning undefined).
+_NUMBER_TYPES = frozenset({"numeric", "angle", "angle3d", "boolean", "segment", "segment3d",
+                           "polygon", "polygon3d", "triangle", "quadrilateral", "pentagon",
+                           "hexagon", "arc", "sector", ""})
+_COORD_TYPES = frozenset({"point", "vector", "point3d", "vector3d"})
+
+
+def _as_number(raw: Any) -> float:
+    """getValue's answer as a float; None (an older browser's NaN) is NaN."""
+    if raw is None:
+        return math.nan
+    return float(raw)
+
+
+def _judge_value(name: str, number: float, kind: str) -> float:
+    """What value() gives for getValue's NaN or 0, knowing the object's type ('' if none)."""
+    if kind == "" and number == 0.0 and _NAME_RE.match(name.strip()):
+        raise GgbError(f"there is no GeoGebra object named {name!r}; "
+                       "create it first or check the spelling (names are case-sensitive)")
+    if not math.isnan(number) or kind in _NUMBER_TYPES:
+        return number
+    if kind in _COORD_TYPES:
+        raise GgbValueTypeError(name, kind, f"ggb.coords({name!r}) for its coordinates or "
+                                            f"ggb.value_string({name!r}) for its text")
+    hint = f"ggb.value_string({name!r}) for its text"
+    if kind == "function":
+        hint += f", or ggb.value({name + '(2)'!r}) for its value at 2"
+    raise GgbValueTypeError(name, kind, hint)
 
 
 def check_ggb(data: bytes, path: Path) -> None:

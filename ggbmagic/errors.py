@@ -10,6 +10,7 @@ __all__ = [
     "GgbCommandError",
     "GgbError",
     "GgbTimeoutError",
+    "GgbValueTypeError",
     "LoadFailedError",
     "NoFrontendError",
     "PanelClosedError",
@@ -62,3 +63,13 @@ class GgbCommandError(GgbError):
         )
         self.text = text
         self.line = line
+
+
+class GgbValueTypeError(GgbError, TypeError):
+    """``value()`` of an object that has no number (a point, a text, a list, …)."""
+
+    def __init__(self, name: str, kind: str, instead: str) -> None:
+        super().__init__(f"{name!r} is a {kind}, not a number: ggb.value() reads numbers. "
+                         f"Use {instead}.")
+        self.name = name
+        self.kind = kind

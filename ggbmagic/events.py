@@ -38,6 +38,8 @@ class Event(TypedDict):
     argument: Any
     time: float
     value: NotRequired[str]
+    targets: NotRequired[list[str]]
+    fields: NotRequired[dict[str, Any]]
 
 
 class EventLog:
@@ -70,6 +72,12 @@ class EventLog:
                 }
                 if isinstance(item.get("value"), str):
                     event["value"] = item["value"]
+                targets = item.get("targets")
+                if isinstance(targets, list):
+                    event["targets"] = [str(t) for t in targets]
+                fields = item.get("fields")
+                if isinstance(fields, dict) and fields:
+                    event["fields"] = fields
                 if len(self._events) == self._events.maxlen:
                     self.dropped += 1
                 self._events.append(event)

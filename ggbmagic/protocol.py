@@ -14,6 +14,7 @@ kernel's messages and checks the browser's, turning any malformed frame into a
 from __future__ import annotations
 
 import json
+import math
 import sys
 import uuid
 from typing import Any, Literal, TypedDict, cast
@@ -47,6 +48,7 @@ __all__ = [
     "pong",
     "snapshot",
     "welcome",
+    "with_timeout",
 ]
 
 PROTOCOL_VERSION = 1
@@ -86,6 +88,8 @@ class CommandResult(TypedDict):
     ok: bool
     labels: list[str]
     objects: list[ObjectInfo]
+    error: NotRequired[str]
+    changed: NotRequired[list[str]]
 
 
 class LineResult(CommandResult):
@@ -104,6 +108,8 @@ class EventItem(TypedDict):
     argument: Any
     time: float
     value: NotRequired[str]
+    targets: NotRequired[list[str]]
+    fields: NotRequired[dict[str, Any]]
 
 
 # --- kernel -> browser (comm data) ----------------------------------------------------
@@ -132,6 +138,7 @@ class CommandMsg(TypedDict):
     type: Literal["command"]
     id: str
     text: str
+    timeout_ms: NotRequired[int]
 
 
 class BatchMsg(TypedDict):
@@ -140,6 +147,7 @@ class BatchMsg(TypedDict):
     id: str
     stop_on_error: bool
     lines: list[BatchLine]
+    timeout_ms: NotRequired[int]
 
 
 class CallMsg(TypedDict):
@@ -148,18 +156,22 @@ class CallMsg(TypedDict):
     id: str
     method: str
     args: list[Any]
+    timeout_ms: NotRequired[int]
+    expect_objects: NotRequired[int]
 
 
 class SnapshotMsg(TypedDict):
     v: int
     type: Literal["snapshot"]
     id: str
+    timeout_ms: NotRequired[int]
 
 
 class PingMsg(TypedDict):
     v: int
     type: Literal["ping"]
     id: str
+    timeout_ms: NotRequired[int]
 
 
 class OpenMsg(TypedDict):
@@ -253,9 +265,34 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+#: Key of the object standing for NaN / Infinity / -Infinity, which JSON cannot carry.
+FLOAT_KEY = "$float"
+_FLOATS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
+
+
 def encode(message: dict[str, Any] | KernelToBrowser | ErrorMsg) -> str:
     """One JSON text frame; compact, and NaN refused (JavaScript's JSON.parse rejects it)."""
     return json.dumps(message, separators=(",", ":"), allow_nan=False)
+
+
+def _float_hook(obj: dict[str, Any]) -> Any:
+    # {"$float": "nan"} is how the browser sends NaN/±Infinity (docs/protocol.md, Numbers).
+    if len(obj) == 1 and FLOAT_KEY in obj:
+        value = _FLOATS.get(obj[FLOAT_KEY]) if isinstance(obj[FLOAT_KEY], str) else None
+        if value is not None:
+            return value
+    return obj
+
+
+def with_timeout(msg: Request, seconds: float) -> Request:
+    """Tell the browser how long the kernel waits, so it never runs the request later.
+
+    A little less than the kernel's own wait (10 %, at most 250 ms): a browser that gives
+    up says why (e.g. "did not finish loading the file") before the kernel's plain timeout.
+    """
+    ms = int(seconds * 1000)
+    msg["timeout_ms"] = max(1, ms - min(250, ms // 10))
+    return msg
 
 
 def decode(frame: str | bytes, max_bytes: int = DEFAULT_MAX_FRAME_BYTES) -> BrowserToKernel:
@@ -272,7 +309,7 @@ def decode(frame: str | bytes, max_bytes: int = DEFAULT_MAX_FRAME_BYTES) -> Brow
             "(GgbMagics.max_frame_bytes)",
         )
     try:
-        data = json.loads(frame, parse_constant=_refuse_constant)
+        data = json.loads(frame, parse_constant=_refuse_constant, object_hook=_float_hook)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ProtocolError("malformed", f"frame is not JSON: {exc}") from None
     if not isinstance(data, dict):
@@ -332,11 +369,16 @@ def batch(lines: list[BatchLine], stop_on_error: bool = True,
     })
 
 
-def call(method: str, args: list[Any], request_id: str | None = None) -> CallMsg:
-    """One method of the applet's API object."""
-    return cast(CallMsg, _base("call") | {
+def call(method: str, args: list[Any], request_id: str | None = None,
+         expect_objects: int | None = None) -> CallMsg:
+    """One method of the applet's API object. *expect_objects* (setBase64 only): how many
+    objects the file holds, so the browser can confirm it loaded."""
+    msg = cast(CallMsg, _base("call") | {
         "id": request_id or new_id(), "method": method, "args": args,
     })
+    if expect_objects is not None:
+        msg["expect_objects"] = expect_objects
+    return msg
 
 
 def snapshot(request_id: str | None = None) -> SnapshotMsg:

@@ -8,9 +8,11 @@
  */
 import type { Kernel } from '@jupyterlab/services';
 
+import { Activity } from './activity';
 import { backoffDelay } from './backoff';
+import { namesOf, normalizeClientEvent } from './clientevent';
 import { EventCoalescer } from './coalesce';
-import { AppletApi, errorText, execute, Outcome } from './execute';
+import { AppletApi, deadlineOf, errorText, execute, Outcome, RunContext } from './execute';
 import { AppletConfig, AppletHandle, createApplet, LoadError } from './loader';
 import { Failure, GeoGebraPanel, Size } from './panel';
 import * as P from './protocol';
@@ -60,6 +62,13 @@ const CLOSE_UNAUTHORIZED = 4001;
 const DEFAULT_SIZE: Size = { width: 800, height: 600 };
 
 type SocketState = 'idle' | 'connecting' | 'authenticating' | 'welcomed';
+
+/** A request waiting its turn, with the time (now()) after which the kernel stops waiting. */
+interface Queued {
+  req: P.Request;
+  deadline: number;
+}
+
 type AppletState = 'none' | 'loading' | 'ready' | 'failed';
 
 function now(): number {
@@ -404,7 +413,13 @@ export class KernelBridge {
   // --- listeners ------------------------------------------------------------------
 
   private listen(api: AppletApi): void {
-    const push = (type: string, target: unknown, argument: unknown, value?: () => string) => {
+    const push = (
+      type: string,
+      target: unknown,
+      argument: unknown,
+      value?: () => string,
+      extra?: Pick<P.EventItem, 'targets' | 'fields'>
+    ) => {
       if (this.api !== api) {
         return; // a late call from an applet we replaced
       }
@@ -415,6 +430,14 @@ export class KernelBridge {
           argument: argument === undefined ? null : argument,
           time: now()
         };
+        if (extra?.targets) {
+          event.targets = extra.targets;
+        }
+        if (extra?.fields) {
+          event.fields = extra.fields;
+        }
+        // Synchronously, before any coalescing: a command's success signal (activity.ts).
+        this.activity.record(namesOf(event));
         if (value) {
           event.value = value();
         }
@@ -444,15 +467,12 @@ export class KernelBridge {
       push('rename', newName, oldName)
     );
     register('registerClearListener', () => push('clear', null, null));
-    register('registerClientListener', (e: Record<string, unknown>) => {
-      if (!e || typeof e !== 'object') {
-        return;
+    register('registerClientListener', (e: unknown) => {
+      // GeoGebra passes an array with named fields; the index keys are dropped.
+      const c = normalizeClientEvent(e);
+      if (c) {
+        push(c.type, c.target, c.argument, undefined, { targets: c.targets, fields: c.fields });
       }
-      const { type, target, ...rest } = e;
-      const keys = Object.keys(rest);
-      // Only `argument` (or nothing): send it as is; more fields: send them all.
-      const argument = keys.every(k => k === 'argument') ? rest.argument : rest;
-      push(String(type), target, argument);
     });
   }
 
@@ -470,7 +490,7 @@ export class KernelBridge {
       });
       return;
     }
-    this.queue.push(req);
+    this.queue.push({ req, deadline: deadlineOf(req, now()) });
     if (this._panel === null) {
       // A request before any hello (after a reload, before `attach` is answered):
       // it waits in the queue; the hello that follows builds the panel.
@@ -487,12 +507,22 @@ export class KernelBridge {
     this.draining = true;
     try {
       while (this.api !== null && this.queue.length > 0) {
-        const req = this.queue.shift()!;
+        const { req, deadline } = this.queue.shift()!;
+        if (now() > deadline) {
+          // The kernel gave up on it: running it now would only hold the queue.
+          console.warn(`ggbmagic: dropped a ${req.type} request the kernel stopped waiting for`);
+          this.reply(req.id, {
+            ok: false,
+            error: "not run: the kernel's timeout passed while it waited in the browser's queue"
+          });
+          continue;
+        }
         const api = this.api;
         const appName = this.applet?.appName ?? '';
+        const ctx: RunContext = { activity: this.activity, deadline, now };
         let outcome: Outcome;
         try {
-          outcome = await execute(api, req, appName);
+          outcome = await execute(api, req, appName, ctx);
         } catch (err) {
           outcome = { ok: false, error: errorText(err) };
         }
@@ -508,7 +538,7 @@ export class KernelBridge {
   private failQueue(message: string): void {
     const queued = this.queue;
     this.queue = [];
-    for (const req of queued) {
+    for (const { req } of queued) {
       this.reply(req.id, { ok: false, error: message });
     }
   }
@@ -530,7 +560,7 @@ export class KernelBridge {
       : P.replyError(id, outcome.error);
     let text: string;
     try {
-      text = JSON.stringify(msg);
+      text = P.encodeFrame(msg);
     } catch (err) {
       msg = P.replyError(id, `the result cannot be sent as JSON: ${errorText(err)}`);
       text = JSON.stringify(msg);
@@ -723,7 +753,7 @@ export class KernelBridge {
 
   /** Send a frame, or keep it for when the socket is welcomed again. */
   private send(msg: P.BrowserToKernel): void {
-    this.sendText(JSON.stringify(msg));
+    this.sendText(P.encodeFrame(msg));
   }
 
   private sendText(text: string): void {
@@ -773,7 +803,9 @@ export class KernelBridge {
   private token: string | null = null;
   private maxFrameBytes = P.DEFAULT_MAX_FRAME_BYTES;
   private userClosed = false;
-  private queue: P.Request[] = [];
+  private queue: Queued[] = [];
+  /** Every listener call of the current applet, counted (a command's success signal). */
+  private readonly activity = new Activity();
   private draining = false;
   private ws: WebSocket | null = null;
   private socketState: SocketState = 'idle';

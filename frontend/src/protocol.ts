@@ -41,6 +41,10 @@ export interface CommandResult {
   ok: boolean;
   labels: string[];
   objects: ObjectInfo[];
+  /** A failed command: why, as far as the browser can tell (GeoGebra says nothing). */
+  error?: string;
+  /** A command that created nothing but ran: the objects its events named. */
+  changed?: string[];
 }
 
 export interface LineResult extends CommandResult {
@@ -59,6 +63,10 @@ export interface EventItem {
   argument: unknown;
   time: number;
   value?: string;
+  /** Client events naming several objects (e.g. deleteGeos). */
+  targets?: string[];
+  /** A client event's other named fields (e.g. xZero, yZero, scale of viewChanged2D). */
+  fields?: Record<string, unknown>;
 }
 
 /** Per-kernel overrides of the user's settings (hello.app / open.app). */
@@ -88,12 +96,16 @@ export interface HelloMsg extends Versioned {
 export interface CommandMsg extends Versioned {
   type: 'command';
   id: string;
+  /** How long the kernel waits for the reply, in ms: the browser drops the request after. */
+  timeout_ms?: number;
   text: string;
 }
 
 export interface BatchMsg extends Versioned {
   type: 'batch';
   id: string;
+  /** How long the kernel waits for the reply, in ms: the browser drops the request after. */
+  timeout_ms?: number;
   stop_on_error: boolean;
   lines: BatchLine[];
 }
@@ -101,18 +113,26 @@ export interface BatchMsg extends Versioned {
 export interface CallMsg extends Versioned {
   type: 'call';
   id: string;
+  /** How long the kernel waits for the reply, in ms: the browser drops the request after. */
+  timeout_ms?: number;
   method: string;
   args: unknown[];
+  /** setBase64 only: how many objects the file holds, so the browser can tell it loaded. */
+  expect_objects?: number;
 }
 
 export interface SnapshotMsg extends Versioned {
   type: 'snapshot';
   id: string;
+  /** How long the kernel waits for the reply, in ms: the browser drops the request after. */
+  timeout_ms?: number;
 }
 
 export interface PingMsg extends Versioned {
   type: 'ping';
   id: string;
+  /** How long the kernel waits for the reply, in ms: the browser drops the request after. */
+  timeout_ms?: number;
 }
 
 export interface OpenMsg extends Versioned {
@@ -375,4 +395,25 @@ export function heartbeat(time: number): HeartbeatMsg {
 
 export function error(code: ErrorCode, message: string): ErrorMsg {
   return { v: PROTOCOL_VERSION, type: 'error', code, message };
+}
+
+// --- numbers JSON cannot carry ------------------------------------------------------
+
+/** Key of the object that stands for NaN / Infinity / -Infinity on the wire. */
+export const FLOAT_KEY = '$float';
+
+/**
+ * JSON.stringify replacer: NaN and ±Infinity become `{"$float": "nan" | "inf" | "-inf"}`
+ * (plain JSON would turn them into null). docs/protocol.md, "Numbers".
+ */
+export function nonFiniteReplacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    return { [FLOAT_KEY]: Number.isNaN(value) ? 'nan' : value > 0 ? 'inf' : '-inf' };
+  }
+  return value;
+}
+
+/** A frame as text, with non-finite numbers encoded. */
+export function encodeFrame(msg: BrowserToKernel): string {
+  return JSON.stringify(msg, nonFiniteReplacer);
 }
