@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from rich.console import Console, RenderableType
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -140,7 +140,8 @@ class CommandResult(_Rich):
         for obj in self.objects:
             table.add_row(_ok(self.ok), obj["name"], obj["type"], obj["value"])
         if self.note:
-            table.caption = self.note
+            # Below the table, not as its caption: a caption wraps to the table's width.
+            return Group(table, Text(self.note, style="italic"))
         return table
 
 
@@ -202,9 +203,9 @@ class ScriptResult(_Rich):
                 notes.append(f"line {line['line']}: {note}")
         skipped = self.total - len(self.lines)
         if skipped > 0:
-            notes.append(f"{skipped} line(s) not run after the failure")
+            table.caption = f"{skipped} line(s) not run after the failure"
         if notes:
-            table.caption = "\n".join(notes)
+            return Group(table, *(Text(note, style="italic") for note in notes))
         return table
 
 

@@ -46,7 +46,9 @@
 # `--clear` starts from an empty construction. A point is written as a pair of
 # coordinates ([Points and Vectors](https://geogebra.github.io/docs/manual/en/Points_and_Vectors/));
 # [Polygon](https://geogebra.github.io/docs/manual/en/commands/Polygon/) draws the
-# triangle and names its sides `a`, `b`, `c` (side `a` is opposite vertex `A`).
+# triangle and names its sides itself: `a`, `b`, `c` (side `a` is opposite vertex
+# `A`). They appear in the result next to `tri`, so the names `a`, `b` and `c` are
+# taken in this construction.
 
 # %%
 # %%ggb --clear
@@ -82,6 +84,9 @@ print("A =", A, " B =", B, " C =", C)
 # *Encyclopedia of Triangle Centers*: $n = 2$ is the centroid, $n = 3$ the circumcentre,
 # $n = 4$ the orthocentre. [Centroid](https://geogebra.github.io/docs/manual/en/commands/Centroid/)
 # gives the centroid of any polygon, so it must agree for a triangle.
+#
+# The first `TriangleCenter` takes a moment longer: GeoGebra loads the part of itself
+# that holds such commands only when one is first used (ggbmagic waits for it).
 
 # %%
 # %%ggb
@@ -284,6 +289,9 @@ for new_C in [(2, 5), (5, 3), (-1, 2), (4, 1)]:
     check_euler_line()
 
 # %% [markdown]
+# A `SetCoords` like these creates nothing, so GeoGebra answers it with no label; the
+# result says what it changed (`C` and everything built from it).
+#
 # Put $C$ back where it was and take a snapshot.
 
 # %%
