@@ -84,7 +84,7 @@
           .map(e => e.getAttribute('type') + ' ' + e.getAttribute('label'));
         return { $geogebraXml: { format: root.getAttribute('format'), app: root.getAttribute('app'), elements: els } };
       }
-      if (/^<element[\s>]/.test(v.trim())) {
+      if (/^<(element|expression|command)[\s>]/.test(v.trim())) {
         const doc = new DOMParser().parseFromString('<r>' + v + '</r>', 'text/xml');
         return { $elementXml: Array.from(doc.querySelectorAll('element')).map(e => e.getAttribute('type') + ' ' + e.getAttribute('label')) };
       }
