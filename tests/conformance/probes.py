@@ -284,7 +284,8 @@ PROBES: tuple[Probe, ...] = (
            "wait: api.exists('A')"),
           setup=("A=(1,2)",)),
     Probe("exportSVG", ("api.exportSVG()", "api.exportSVG(CB)"), setup=("A=(1,2)",)),
-    Probe("getPNGBase64", ("api.getPNGBase64(1, false, 72)", "api.getPNGBase64(1, true, undefined)"),
+    Probe("getPNGBase64",
+          ("api.getPNGBase64(1, false, 72)", "api.getPNGBase64(1, true, undefined)"),
           setup=("A=(1,2)",)),
     # --- the CAS is not in this bundle ------------------------------------------------------
     Probe("no CAS: evalCommandCAS", ("api.evalCommandCAS('Solve(x^2=4)')",
