@@ -96,9 +96,9 @@ def test_lazy_command_on_first_use_in_line_magic(lab: LabPage, notebook: str) ->
 def test_lazy_command_on_first_use_in_cell_magic(lab: LabPage, notebook: str) -> None:
     _start(lab, notebook, TRIANGLE)
     cell = lab.run(notebook, "%%ggb -o res\nG = TriangleCenter(A, B, C, 2)\n"
-                             "hull = ConvexHull({A, B, C})", clean=True)
+                             "O = TriangleCenter(A, B, C, 3)", clean=True)
     assert "UsageError" not in cell.stderr, cell.text
-    assert _out(lab, notebook, "print(res.ok, res.labels)") == "True ['G', 'hull']"
+    assert _out(lab, notebook, "print(res.ok, res.labels)") == "True ['G', 'O']"
 
 
 def test_lazy_command_on_first_use_through_the_api(lab: LabPage, notebook: str) -> None:
@@ -157,7 +157,7 @@ def test_a_request_never_holds_the_queue_past_its_deadline(lab: LabPage, noteboo
 def test_value_of_undefined_infinite_and_non_numbers(lab: LabPage, notebook: str) -> None:
     _start(lab, notebook, "\n".join([
         "%ggb A = (1, 2)", "%ggb und = 1/0", "%ggb neg = -1/0", "%ggb nn = sqrt(-1)",
-        '%ggb tx = Text("hi")', "%ggb l1 = {1, 2, 3}", "%ggb d = 4"]))
+        '%ggb tx = "hi"', "%ggb l1 = {1, 2, 3}", "%ggb d = 4"]))
     got = _out(lab, notebook, "print(ggb.value('und'), ggb.value('neg'), ggb.value('nn'), "
                               "ggb.value('d'), ggb.value('x(A) - 1'))")
     assert got == "inf -inf nan 4.0 0.0", got
