@@ -486,8 +486,9 @@ class GeoGebra:
         encoded = base64.b64encode(data).decode("ascii")
         # The browser answers once the file's objects are in the applet (it counts them:
         # setBase64's callback never comes in GeoGebra 5.0.745), or fails at the timeout.
+        msg = protocol.call("setBase64", [encoded], expect_objects=object_count(data))
         try:
-            ok = self.call("setBase64", encoded, timeout=self._timeout(timeout) * 4)
+            ok = self._run(msg, _identity, self._timeout(timeout) * 4)
         except GgbTimeoutError:
             raise GgbTimeoutError(f"GeoGebra did not finish loading {source} in time; "
                                   "try a longer --timeout") from None

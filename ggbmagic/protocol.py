@@ -40,6 +40,7 @@ __all__ = [
     "command",
     "decode",
     "encode",
+    "encode_floats",
     "error",
     "hello",
     "new_id",
@@ -284,6 +285,17 @@ def _float_hook(obj: dict[str, Any]) -> Any:
     return obj
 
 
+def encode_floats(value: Any) -> Any:
+    """*value* with every NaN/±Infinity replaced by its ``{"$float": …}`` marker."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return {FLOAT_KEY: "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")}
+    if isinstance(value, list | tuple):
+        return [encode_floats(v) for v in value]
+    if isinstance(value, dict):
+        return {k: encode_floats(v) for k, v in value.items()}
+    return value
+
+
 def with_timeout(msg: Request, seconds: float) -> Request:
     """Tell the browser how long the kernel waits, so it never runs the request later.
 
@@ -373,8 +385,9 @@ def call(method: str, args: list[Any], request_id: str | None = None,
          expect_objects: int | None = None) -> CallMsg:
     """One method of the applet's API object. *expect_objects* (setBase64 only): how many
     objects the file holds, so the browser can confirm it loaded."""
+    # JSON has no NaN: ggb.call("setValue", "a", float("nan")) travels as a marker.
     msg = cast(CallMsg, _base("call") | {
-        "id": request_id or new_id(), "method": method, "args": args,
+        "id": request_id or new_id(), "method": method, "args": encode_floats(args),
     })
     if expect_objects is not None:
         msg["expect_objects"] = expect_objects

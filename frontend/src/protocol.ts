@@ -315,6 +315,10 @@ export function parseKernelMessage(data: unknown): Parsed<KernelToBrowser> {
       return { ok: true, msg: rest };
     }
   }
+  if (msg.type === 'call') {
+    // NaN / ±Infinity in the arguments come as {"$float": …} (docs/protocol.md, Numbers).
+    return { ok: true, msg: { ...msg, args: msg.args.map(decodeFloats) } };
+  }
   if (msg.type === 'batch') {
     for (const line of msg.lines) {
       if (
@@ -409,6 +413,35 @@ export const FLOAT_KEY = '$float';
 export function nonFiniteReplacer(_key: string, value: unknown): unknown {
   if (typeof value === 'number' && !Number.isFinite(value)) {
     return { [FLOAT_KEY]: Number.isNaN(value) ? 'nan' : value > 0 ? 'inf' : '-inf' };
+  }
+  return value;
+}
+
+/** `value` with every `{"$float": "nan" | "inf" | "-inf"}` marker turned back into a number. */
+export function decodeFloats(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(decodeFloats);
+  }
+  if (value !== null && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    const keys = Object.keys(obj);
+    if (keys.length === 1 && keys[0] === FLOAT_KEY) {
+      const tag = obj[FLOAT_KEY];
+      if (tag === 'nan') {
+        return Number.NaN;
+      }
+      if (tag === 'inf') {
+        return Infinity;
+      }
+      if (tag === '-inf') {
+        return -Infinity;
+      }
+    }
+    const out: Record<string, unknown> = {};
+    for (const key of keys) {
+      out[key] = decodeFloats(obj[key]);
+    }
+    return out;
   }
   return value;
 }

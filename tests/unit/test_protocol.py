@@ -185,7 +185,13 @@ def test_default_limit_is_16_mib() -> None:
 @pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf], ids=["nan", "inf", "-inf"])
 def test_encode_refuses_non_finite_numbers(bad: float) -> None:
     with pytest.raises(ValueError, match="JSON"):
-        encode(protocol.call("setValue", ["a", bad]))
+        encode({"v": 1, "type": "call", "id": "r", "method": "setValue", "args": ["a", bad]})
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf], ids=["nan", "inf", "-inf"])
+def test_call_encodes_non_finite_arguments_as_markers(bad: float) -> None:
+    text = encode(protocol.call("setValue", ["a", bad]))
+    assert '"$float"' in text
 
 
 def test_encode_is_compact_and_round_trips() -> None:

@@ -310,3 +310,9 @@ def test_event_detail_is_readable(event: dict[str, Any], detail: str) -> None:
 def test_command_result_defaults_keep_old_callers_working() -> None:
     result = CommandResult("A = (1, 2)", True, ["A"], [])
     assert (result.changed, result.note) == ([], "")
+
+
+def test_call_arguments_carry_non_finite_numbers_as_markers() -> None:
+    msg = protocol.call("setValue", ["a", math.nan, [math.inf, -math.inf], 1.5])
+    assert msg["args"] == ["a", NAN, [INF, {"$float": "-inf"}], 1.5]
+    json.dumps(msg, allow_nan=False)  # plain JSON now

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 
 import { Activity } from '../activity';
 import { namesOf, normalizeClientEvent } from '../clientevent';
-import { encodeFrame, eventFrame, replyOk } from '../protocol';
+import { decodeFloats, encodeFrame, eventFrame, parseKernelMessage, replyOk } from '../protocol';
 
 /** GeoGebra's client event: an array that also carries named fields (measured 5.0.745.0). */
 function ggbEvent(items: unknown[], named: Record<string, unknown>): unknown {
@@ -88,4 +88,21 @@ test('encodeFrame encodes NaN and infinities explicitly', () => {
     '{"v":1,"type":"reply","id":"r","ok":true,"result":{"v":{"$float":"nan"},' +
       '"w":[{"$float":"inf"},{"$float":"-inf"}],"x":1.5}}'
   );
+});
+
+test('call arguments decode {"$float": …} back into numbers', () => {
+  const parsed = parseKernelMessage({
+    v: 1,
+    type: 'call',
+    id: 'c',
+    method: 'setValue',
+    args: ['a', { $float: 'nan' }, [{ $float: '-inf' }], { $float: 'other' }]
+  });
+  assert.ok(parsed.ok);
+  const args = parsed.ok && parsed.msg.type === 'call' ? parsed.msg.args : [];
+  assert.equal(args[0], 'a');
+  assert.ok(Number.isNaN(args[1] as number));
+  assert.deepEqual(args[2], [-Infinity]);
+  assert.deepEqual(args[3], { $float: 'other' });
+  assert.deepEqual(decodeFloats({ x: { $float: 'inf' } }), { x: Infinity });
 });
