@@ -60,8 +60,8 @@ const REFUSED_NAMES = new Set([
 ]);
 
 /**
- * How long an adapted callback method (getBase64, setBase64, exportSVG) may take at
- * most; a request's own deadline (`timeout_ms`) is usually shorter.
+ * How long a request may wait in the browser when the kernel did not say (an older
+ * kernel without `timeout_ms`): callbacks, file loads, lazily loaded commands.
  */
 export const CALLBACK_TIMEOUT_MS = 30000;
 
@@ -129,9 +129,13 @@ export function deadlineOf(req: Request, receivedAt: number): number {
   return receivedAt + (typeof ms === 'number' && ms > 0 ? ms : CALLBACK_TIMEOUT_MS);
 }
 
-/** Milliseconds left before the kernel gives up (at most CALLBACK_TIMEOUT_MS). */
+/**
+ * Milliseconds left before the kernel gives up. Not capped: a kernel that waits long
+ * (`%ggb --timeout 60 --load big.ggb`) gets the browser's patience too; without
+ * `timeout_ms` the deadline itself is CALLBACK_TIMEOUT_MS (deadlineOf).
+ */
 export function remainingMs(ctx: RunContext): number {
-  return Math.max(0, Math.min(CALLBACK_TIMEOUT_MS, ctx.deadline - ctx.now()));
+  return Math.max(0, ctx.deadline - ctx.now());
 }
 
 /**
