@@ -196,7 +196,8 @@ class ScriptResult(_Rich):
             table.add_column(col, overflow="fold")
         notes: list[str] = []
         for rec, line in zip(self.records(), self.lines, strict=False):
-            created = rec["values"] or _line_outcome(line)
+            # Text(): GeoGebra's and the browser's words are never read as rich markup.
+            created = rec["values"] or Text(_line_outcome(line))
             table.add_row(str(rec["line"]), _ok(rec["ok"]), rec["command"], created)
             note = relabel_note(line["text"], line["labels"])
             if note:
@@ -311,7 +312,7 @@ class EventTable(_Rich):
         for col in ("seq", "type", "target", "detail"):
             table.add_column(col, overflow="fold")
         for e in self.events:
-            table.add_row(str(e["seq"]), e["type"], e["target"] or "", event_detail(e))
+            table.add_row(str(e["seq"]), e["type"], e["target"] or "", Text(event_detail(e)))
         if self.dropped:
             table.caption = f"{self.dropped} older event(s) dropped (buffer full)"
         return table

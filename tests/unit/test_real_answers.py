@@ -316,3 +316,11 @@ def test_call_arguments_carry_non_finite_numbers_as_markers() -> None:
     msg = protocol.call("setValue", ["a", math.nan, [math.inf, -math.inf], 1.5])
     assert msg["args"] == ["a", NAN, [INF, {"$float": "-inf"}], 1.5]
     json.dumps(msg, allow_nan=False)  # plain JSON now
+
+
+def test_browser_words_are_not_read_as_markup() -> None:
+    line = {"line": 1, "text": "X", "ok": False, "labels": [], "objects": [],
+            "error": "there is no object named [bold]x[/bold]"}
+    assert "[bold]x[/bold]" in repr(ScriptResult([line], total=1))  # type: ignore[list-item]
+    event = {"seq": 1, "time": 0.0, "type": "x", "target": None, "argument": "[red]y[/red]"}
+    assert "[red]y[/red]" in repr(EventTable([event]))  # type: ignore[list-item]
