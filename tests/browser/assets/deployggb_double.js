@@ -2763,13 +2763,15 @@
         var g = geo(name);
         if (!g || !g.free || g.value.t !== 'point') throw new Error('drag: ' + name + ' is not a free point');
         if (g.fixed) throw new Error('drag: ' + name + ' is fixed');
-        con.client('select', g.name);
+        // What GeoGebra 5.0.745 sends for a mouse drag of a point (measured with a real
+        // mouse in headless Chromium): mouseDown with the hits, select, the updates,
+        // dragEnd.
+        con.client('mouseDown', null, undefined, { viewNo: 1, hits: [g.name], x: g.value.x, y: g.value.y });
+        con.client('select', g.name, '');
         (points || []).forEach(function (pt) {
-          con.client('movingGeos', g.name);
           con.setCoords(g.name, Number(pt[0]), Number(pt[1]));
         });
-        con.client('dragEnd', g.name);
-        con.client('movedGeos', g.name);
+        con.client('dragEnd', g.name, g.name);
       },
       svg: function () { return svgFromScene(buildScene(con, view), view); },
       loadBase64: loadBase64,
