@@ -309,6 +309,7 @@ PROBES: tuple[Probe, ...] = (
                                    labels("si=Simplify(x+x)"), "api.getValueString('si')"),
           real_only="the double refuses CAS commands loudly (it has no CAS either)"),
     # --- view commands -----------------------------------------------------------------------
-    Probe("ZoomIn", (labels("ZoomIn(2)"),), setup=("A=(1,2)",),
+    Probe("ZoomIn", (labels("ZoomIn(2)"), "wait: false"), setup=("A=(1,2)",),
+          note="the zoom is animated: the wait step collects its events",
           real_only="the double has no view commands (it never zooms)"),
 )
