@@ -14,6 +14,7 @@ import { AppletApi, errorText, execute, Outcome } from './execute';
 import { AppletConfig, AppletHandle, createApplet, LoadError } from './loader';
 import { Failure, GeoGebraPanel, Size } from './panel';
 import * as P from './protocol';
+import { resizeApplet } from './sizing';
 import { relayUrl } from './urls';
 
 /** The user's settings (schema/plugin.json). */
@@ -372,13 +373,14 @@ export class KernelBridge {
     handle?.destroy();
   }
 
+  /** The applet follows its host's box (sizing.ts; docs/architecture.md, "Sizing"). */
   private onResize(size: Size): void {
     const api = this.api;
-    if (!api || typeof api.setSize !== 'function') {
+    if (!api) {
       return;
     }
     try {
-      (api.setSize as (w: number, h: number) => void)(size.width, size.height);
+      resizeApplet(api, size);
     } catch (err) {
       console.error('ggbmagic: resizing the applet failed', err);
     }
