@@ -128,9 +128,9 @@ export function createApplet(host: HTMLElement, config: AppletConfig): AppletHan
 
   const ready = (async (): Promise<AppletApi> => {
     await loadDeployScript(config.deployggbUrl);
-    // Build at the host's laid-out size: measured any earlier (the panel was just
-    // added to the shell; Lumino sets its geometry on the next frame) it is 0 and the
-    // applet would start at the fallback size.
+    // Build at the host's laid-out size. It used to be read while the panel still said
+    // "connecting" (host display:none) and gave the 800x600 fallback; a panel just
+    // added to the shell also has no geometry until Lumino's next frame.
     const size = (await firstSize(host, FIRST_SIZE_TIMEOUT_MS)) ?? config;
     if (destroyed) {
       throw new Error('applet destroyed while loading');
@@ -152,9 +152,11 @@ export function createApplet(host: HTMLElement, config: AppletConfig): AppletHan
         // once started and on each window resize its frame applies a CSS transform
         // scale(min(1, (clientWidth - left - 30) / width, clientHeight / height)),
         // measured against the *window*, never the host, and not redone by setSize.
-        // Measured on 5.0.745.0: built at 800x600 before the panel was laid out, then
-        // setSize(631, 911), the applet showed at 506x730 (scale 0.80125) in a 632x911
-        // panel. ggbmagic sizes the applet to its host with setSize (SizeFollower), so
+        // Measured on 5.0.745.0: built at 800x600 (the host was still display:none),
+        // then setSize(631, 911), the applet showed at 506x730 (scale 641/800 = 0.80125)
+        // in a 632x911 panel; built at the host's size, still at 0.96 when the panel
+        // ends at the window's edge. ggbmagic sizes the applet to its host with setSize
+        // (SizeFollower), so
         // GeoGebra's own scaling is off: the applet is always drawn at scale 1, with
         // real pixels, and mouse positions map 1:1. (scaleContainerClass would scale to
         // the host instead, but it zooms the fixed initial layout instead of giving the

@@ -4,11 +4,12 @@
  * padding or border of its own; the applet itself is sized by the caller (`setSize`).
  *
  * Why this exists (measured on the real GeoGebra 5.0.745.0, see docs/architecture.md,
- * "Sizing"): the applet used to be built before the panel had its layout, at a made-up
- * 800×600, and GeoGebra then scaled that to the window. So size is (1) measured only once
- * the host really has one (`firstSize`), and (2) followed on every later change of the
- * host's box (`SizeFollower`), whatever caused it: window, split handle, side bars, dock
- * moves, browser zoom, and a device pixel ratio change.
+ * "Sizing"): the applet used to be built while its host was still hidden, at a made-up
+ * 800×600, and GeoGebra then scaled that to the window (its auto-scaling is now off, in
+ * loader.ts). So size is (1) measured only once the host really has one (`firstSize`),
+ * and (2) followed on every later change of the host's box (`SizeFollower`), whatever
+ * caused it: window, split handle, side bars, dock moves, browser zoom, and a device
+ * pixel ratio change.
  */
 import { Clock, realClock } from './coalesce';
 

@@ -32,7 +32,10 @@ FOLLOW_MS = 10_000
 _BOXES_JS = r"""(kid) => {
   const panel = document.querySelector(`.ggbmagic-panel[data-ggbmagic-kernel-id="${kid}"]`);
   if (!panel) return null;
-  const rect = e => { const b = e.getBoundingClientRect(); return [b.left, b.top, b.width, b.height]; };
+  const rect = e => {
+    const b = e.getBoundingClientRect();
+    return [b.left, b.top, b.width, b.height];
+  };
   const cs = getComputedStyle(panel);
   const px = n => parseFloat(cs[n]) || 0;
   const [l, t, w, h] = rect(panel);
@@ -152,6 +155,27 @@ def test_follows_window_resize(lab: LabPage, notebook: str) -> None:
         after = assert_fills(lab, kid, f"after resizing the window to {width}x{height}",
                              before=before, at_least=50)
         before = after
+
+
+def test_fills_at_the_window_edge(lab: LabPage, notebook: str) -> None:
+    """Without the right activity bar the panel ends at the window's right edge.
+
+    GeoGebra's own scaling assumed a 30 px margin right of the applet; JupyterLab's right
+    activity bar (33 px) hid that, here nothing does (measured before the fix: scale 0.96
+    even after a window resize).
+    """
+    lab.page.evaluate("() => window.jupyterapp.commands.execute("
+                      "'application:toggle-side-tabbar', {side: 'right'})")
+    lab.page.locator(".jp-SideBar.jp-mod-right").wait_for(state="hidden")
+    kid, first = start(lab, notebook)
+    width = lab.page.evaluate("() => document.documentElement.clientWidth")
+    assert first["panel"][LEFT] + first["panel"][WIDTH] >= width - 10, (
+        f"the panel does not reach the window's edge ({width} px): {first['panel']}")
+    assert _fits(first), f"first frame at the window's edge: {_misfit(first)}"
+    before = assert_fills(lab, kid, "after the first command")
+    lab.page.set_viewport_size({"width": 1300, "height": 900})
+    assert_fills(lab, kid, "after a window resize, at the window's edge", before=before,
+                 at_least=50)
 
 
 def test_follows_the_split_handle(lab: LabPage, notebook: str) -> None:
