@@ -243,6 +243,32 @@ def test_follows_a_move_to_another_dock_area(lab: LabPage, notebook: str) -> Non
     assert after["panel"][TOP] > before["panel"][TOP], "it moved up, not below"
 
 
+def test_follows_changes_made_while_hidden_behind_a_tab(lab: LabPage, notebook: str) -> None:
+    kid, _ = start(lab, notebook)
+    assert_fills(lab, kid, "after the first command")
+    page = lab.page
+    ggb_tab = page.locator(".lm-DockPanel .lm-TabBar-tab", has_text="GeoGebra").first
+    nb_tab = page.locator(".lm-DockPanel .lm-TabBar-tab", has_text=notebook).first
+    g, n = ggb_tab.bounding_box(), nb_tab.bounding_box()
+    assert g and n
+    # Drop the panel's tab onto the notebook's tab bar: one tab area for both.
+    page.mouse.move(g["x"] + g["width"] / 2, g["y"] + g["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(n["x"] + n["width"] + 40, n["y"] + n["height"] / 2, steps=15)
+    page.mouse.up()
+    page.wait_for_function(
+        "() => document.querySelectorAll('.lm-DockPanel .lm-TabBar').length === 1",
+        timeout=FOLLOW_MS)
+    before = assert_fills(lab, kid, "after the panel became a tab beside the notebook")
+    # Hide it behind the notebook, change the window, show it again.
+    nb_tab.click()
+    lab.ggb_panel(kid).first.wait_for(state="hidden")
+    page.set_viewport_size({"width": 1200, "height": 800})
+    ggb_tab.click()
+    assert_fills(lab, kid, "after a window resize while the panel was hidden",
+                 before=before, at_least=50)
+
+
 class _HiDpiBrowser:
     """The session's browser, but every new context has a device pixel ratio of 2."""
 
