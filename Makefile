@@ -69,6 +69,14 @@ test-real: install-dev chromium  ## only the browser tests' [real] variants (fai
 	@$(REAL_GGB_CHECK)
 	GGBMAGIC_REQUIRE_REAL_GEOGEBRA=1 $(BIN)/python -m pytest tests/browser -m real_geogebra
 
+conformance-record: install-dev chromium  ## re-record tests/conformance/real-answers.json from the real GeoGebra
+	@$(REAL_GGB_CHECK)
+	$(BIN)/python -m tests.conformance.run record
+
+lessons-record: install-dev chromium  ## run notebooks/0*.ipynb on the real GeoGebra and store their outputs
+	@$(REAL_GGB_CHECK)
+	$(BIN)/python -m tests.browser.record_lessons
+
 bench: install-dev chromium  ## round-trip benchmarks: kernel path and browser path (p50/p95)
 	$(BIN)/python benchmarks/bench_kernel.py
 	$(BIN)/python benchmarks/bench_browser.py
