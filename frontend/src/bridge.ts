@@ -16,6 +16,7 @@ import { AppletApi, deadlineOf, errorText, execute, Outcome, RunContext } from '
 import { AppletConfig, AppletHandle, createApplet, LoadError } from './loader';
 import { Failure, GeoGebraPanel, Size } from './panel';
 import * as P from './protocol';
+import { resizeApplet } from './sizing';
 import { relayUrl } from './urls';
 
 /** The user's settings (schema/plugin.json). */
@@ -381,13 +382,14 @@ export class KernelBridge {
     handle?.destroy();
   }
 
+  /** The applet follows its host's box (sizing.ts; docs/architecture.md, "Sizing"). */
   private onResize(size: Size): void {
     const api = this.api;
-    if (!api || typeof api.setSize !== 'function') {
+    if (!api) {
       return;
     }
     try {
-      (api.setSize as (w: number, h: number) => void)(size.width, size.height);
+      resizeApplet(api, size);
     } catch (err) {
       console.error('ggbmagic: resizing the applet failed', err);
     }

@@ -6,6 +6,10 @@ import { Message } from '@lumino/messaging';
 import { ISignal, Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
+import { Size, SizeFollower } from './sizing';
+
+export type { Size } from './sizing';
+
 export type PanelState = 'connecting' | 'loading' | 'ready' | 'failed' | 'closed';
 
 /** What a failed load shows. */
@@ -15,14 +19,6 @@ export interface Failure {
   /** The HTML5 codebase in use, if any (shown so the user sees both settings). */
   codebase?: string;
 }
-
-export interface Size {
-  width: number;
-  height: number;
-}
-
-/** Resize events closer together than this are merged (setSize re-lays out GeoGebra). */
-const RESIZE_THROTTLE_MS = 100;
 
 export class GeoGebraPanel extends Widget {
   constructor(
@@ -43,8 +39,9 @@ export class GeoGebraPanel extends Widget {
     this.host.className = 'ggbmagic-host';
     this.node.append(this.status, this.host);
 
-    this.observer = new ResizeObserver(() => this.scheduleResize());
-    this.observer.observe(this.host);
+    // Every change of the host's box (window, split handle, side bars, dock moves, a
+    // pixel ratio change) reaches the applet through this one follower (sizing.ts).
+    this.follower = new SizeFollower(this.host, size => this._resized.emit(size));
     this.setState('connecting');
   }
 
@@ -65,12 +62,9 @@ export class GeoGebraPanel extends Widget {
   /** Where applets are built. */
   readonly host: HTMLElement;
 
-  /** The applet area's size now, or null while hidden. */
+  /** The applet area's size now, or null while hidden or not laid out yet. */
   hostSize(): Size | null {
-    const rect = this.host.getBoundingClientRect();
-    const width = Math.floor(rect.width);
-    const height = Math.floor(rect.height);
-    return width > 0 && height > 0 ? { width, height } : null;
+    return this.follower.measure();
   }
 
   setNotebookName(name: string): void {
@@ -174,22 +168,19 @@ export class GeoGebraPanel extends Widget {
 
   protected onResize(msg: Widget.ResizeMessage): void {
     super.onResize(msg);
-    this.scheduleResize();
+    this.follower.check();
   }
 
   protected onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
-    this.scheduleResize();
+    this.follower.check();
   }
 
   dispose(): void {
     if (this.isDisposed) {
       return;
     }
-    this.observer.disconnect();
-    if (this.resizeTimer !== undefined) {
-      clearTimeout(this.resizeTimer);
-    }
+    this.follower.dispose();
     Signal.clearData(this);
     super.dispose();
   }
@@ -213,45 +204,10 @@ export class GeoGebraPanel extends Widget {
     this.status.replaceChildren(...nodes);
   }
 
-  /** Leading and trailing throttle: the first change goes at once, the last is never lost. */
-  private scheduleResize(): void {
-    if (this.resizeTimer !== undefined) {
-      this.resizePending = true;
-      return;
-    }
-    this.emitSize();
-    this.resizeTimer = setTimeout(() => {
-      this.resizeTimer = undefined;
-      if (this.resizePending) {
-        this.resizePending = false;
-        this.scheduleResize();
-      }
-    }, RESIZE_THROTTLE_MS);
-  }
-
-  private emitSize(): void {
-    if (this.isDisposed) {
-      return;
-    }
-    const size = this.hostSize();
-    if (
-      size &&
-      (!this.lastSize ||
-        size.width !== this.lastSize.width ||
-        size.height !== this.lastSize.height)
-    ) {
-      this.lastSize = size;
-      this._resized.emit(size);
-    }
-  }
-
   private readonly status: HTMLElement;
-  private readonly observer: ResizeObserver;
+  private readonly follower: SizeFollower;
   private readonly _userClosed = new Signal<this, void>(this);
   private readonly _resized = new Signal<this, Size>(this);
   private _state: PanelState = 'connecting';
   private closing = false;
-  private resizeTimer: ReturnType<typeof setTimeout> | undefined;
-  private resizePending = false;
-  private lastSize: Size | null = null;
 }
