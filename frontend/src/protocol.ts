@@ -71,6 +71,9 @@ export interface AppOptions {
   showAlgebraInput?: boolean;
 }
 
+/** Where the applet is shown: beside the notebook, or in a cell's output. */
+export type Placement = 'panel' | 'inline';
+
 // --- kernel -> browser (comm data) ----------------------------------------------
 
 interface Versioned {
@@ -83,6 +86,10 @@ export interface HelloMsg extends Versioned {
   token: string;
   max_frame_bytes: number;
   app?: AppOptions;
+  /** Overrides the user's placement setting for this kernel. */
+  placement?: Placement;
+  /** A construction (base64 .ggb) for a freshly built applet to start from. */
+  restore?: string;
 }
 
 export interface CommandMsg extends Versioned {
@@ -118,6 +125,7 @@ export interface PingMsg extends Versioned {
 export interface OpenMsg extends Versioned {
   type: 'open';
   app: AppOptions;
+  placement?: Placement;
 }
 
 /** Messages that expect exactly one `reply`. */
@@ -153,6 +161,15 @@ export interface ClosedMsg extends Versioned {
   reason: string;
 }
 
+/** Where the applet is shown now; `none`: the frontend offers no place for the panel. */
+export interface PlacementMsg extends Versioned {
+  type: 'placement';
+  where: Placement | 'none';
+  /** inline: whether a cell's output holds the applet now. */
+  hosted: boolean;
+  message?: string;
+}
+
 export interface ReplyMsg extends Versioned {
   type: 'reply';
   id: string;
@@ -182,6 +199,7 @@ export type BrowserToKernel =
   | ReadyMsg
   | LoadFailedMsg
   | ClosedMsg
+  | PlacementMsg
   | ReplyMsg
   | EventMsg
   | HeartbeatMsg
@@ -282,7 +300,21 @@ export function parseKernelMessage(data: unknown): Parsed<KernelToBrowser> {
   if (!parsed.ok) {
     return parsed;
   }
-  const msg = parsed.msg;
+  let msg = parsed.msg;
+  if (msg.type === 'open' || msg.type === 'hello') {
+    // Optional fields of the wrong kind are treated as absent.
+    const m = msg as { placement?: unknown; restore?: unknown };
+    if (m.placement !== undefined && m.placement !== 'panel' && m.placement !== 'inline') {
+      const rest = { ...msg };
+      delete rest.placement;
+      msg = rest;
+    }
+    if (msg.type === 'hello' && m.restore !== undefined && typeof m.restore !== 'string') {
+      const rest: HelloMsg = { ...msg };
+      delete rest.restore;
+      msg = rest;
+    }
+  }
   if (msg.type === 'open' || msg.type === 'hello') {
     // `app` is optional; anything but an object is treated as absent.
     const app = (msg as { app?: unknown }).app;
@@ -310,7 +342,7 @@ export function parseKernelMessage(data: unknown): Parsed<KernelToBrowser> {
       }
     }
   }
-  return parsed;
+  return { ok: true, msg };
 }
 
 /** Check a text frame the kernel sent on the OOB socket. */
@@ -355,6 +387,18 @@ export function loadFailed(url: string, message: string): LoadFailedMsg {
 
 export function closed(reason: string): ClosedMsg {
   return { v: PROTOCOL_VERSION, type: 'closed', reason };
+}
+
+export function placementFrame(
+  where: Placement | 'none',
+  hosted: boolean,
+  message?: string
+): PlacementMsg {
+  const msg: PlacementMsg = { v: PROTOCOL_VERSION, type: 'placement', where, hosted };
+  if (message) {
+    msg.message = message;
+  }
+  return msg;
 }
 
 export function replyOk(id: string, result: unknown): ReplyMsg {
