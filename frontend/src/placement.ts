@@ -18,8 +18,12 @@ export interface PlaceResult {
   message?: string;
 }
 
-/** The notebook : panel width ratio in a side area (the panel gets about 45 %). */
-const SIDE_RELATIVE_SIZES = [1, 1.25, 1];
+/**
+ * Relative sizes of [left area, notebook, right area] that give the panel about 45 %
+ * of the page. A hidden left area's share goes to the notebook (measured on 7.6).
+ */
+const SIDE_SIZES_LEFT_HIDDEN = [0.5, 0.75, 1];
+const SIDE_SIZES_LEFT_SHOWN = [1, 1.25, 1];
 
 /** Put `panel` beside the notebook widget `refId`, without taking the keyboard. */
 export function placeBeside(
@@ -84,9 +88,10 @@ function widenSideArea(shell: JupyterFrontEnd.IShell): void {
     | (Widget & { setRelativeSizes?: (sizes: number[]) => void; widgets?: readonly Widget[] })
     | null
     | undefined;
-  if (split && typeof split.setRelativeSizes === 'function' && split.widgets?.length === 3) {
+  const widgets = split?.widgets;
+  if (split && typeof split.setRelativeSizes === 'function' && widgets?.length === 3) {
     try {
-      split.setRelativeSizes(SIDE_RELATIVE_SIZES);
+      split.setRelativeSizes(widgets[0].isVisible ? SIDE_SIZES_LEFT_SHOWN : SIDE_SIZES_LEFT_HIDDEN);
     } catch (err) {
       console.warn('ggbmagic: could not widen the side area', err);
     }

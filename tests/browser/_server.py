@@ -48,9 +48,13 @@ class LabServer:
     'http://127.0.0.1:40123/user/alice/lab'
     """
 
-    def __init__(self, *, base_url: str = "/", name: str = "lab") -> None:
+    def __init__(self, *, base_url: str = "/", name: str = "lab", app: str = "lab") -> None:
         if not (base_url.startswith("/") and base_url.endswith("/")):
             raise ValueError("base_url must start and end with '/'")
+        if app not in ("lab", "notebook"):
+            raise ValueError("app is 'lab' (JupyterLab) or 'notebook' (Notebook 7)")
+        #: Which frontend the server serves: ``jupyter lab`` or ``jupyter notebook``.
+        self.app = app
         self.base_url = base_url
         self.token = secrets.token_hex(24)
         self.port = _free_port()
@@ -72,8 +76,9 @@ class LabServer:
         """Start the server and return once ``/api/status`` answers (or raise)."""
         if not JUPYTER.exists():
             raise ServerError(f"{JUPYTER} not found: create the venv first")
+        app_class = "LabApp" if self.app == "lab" else "JupyterNotebookApp"
         args = [
-            str(JUPYTER), "lab",
+            str(JUPYTER), self.app,
             "--no-browser", "--allow-root",
             "--ServerApp.ip=127.0.0.1",
             f"--ServerApp.port={self.port}",
@@ -81,13 +86,14 @@ class LabServer:
             f"--IdentityProvider.token={self.token}",
             f"--ServerApp.root_dir={self.root_dir}",
             f"--ServerApp.base_url={self.base_url}",
-            f"--LabApp.workspaces_dir={self.workspaces_dir}",
-            "--LabApp.expose_app_in_browser=True",
-            "--LabApp.news_url=",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            f"--{app_class}.workspaces_dir={self.workspaces_dir}",
+            f"--{app_class}.expose_app_in_browser=True",
             "--ServerApp.jpserver_extensions=ggbmagic=True",
             "--ServerApp.log_level=INFO",
         ]
+        if self.app == "lab":
+            args += ["--LabApp.news_url=",
+                     "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
         env = dict(os.environ)
         env["JUPYTER_RUNTIME_DIR"] = str(self.runtime_dir)
         env["PATH"] = f"{JUPYTER.parent}:{env.get('PATH', '')}"

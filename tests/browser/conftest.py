@@ -8,6 +8,8 @@
   ``https://www.geogebra.org/apps/deployggb.js`` with the GeoGebra *test double*
   (tests/browser/assets) and every other foreign URL with 404.
 * ``notebook`` (per test): a new notebook named after the test, opened and connected.
+* ``nb7_server`` / ``nb7`` / ``nb7_notebook``: the same for Jupyter Notebook 7
+  (``jupyter notebook``; its page helpers are in ``_nb7.py``).
 
 On failure the screenshot, the browser console and the server log are kept under
 ``test-artifacts/<test name>/``.
@@ -25,6 +27,7 @@ import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
 from ._lab import LabPage, launch_chromium
+from ._nb7 import NotebookPage
 from ._server import LabServer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -97,6 +100,32 @@ def lab_server() -> Iterator[LabServer]:
 def server(lab_server: LabServer) -> LabServer:
     """The server the ``lab`` fixture uses; a module may override it (e.g. a base URL)."""
     return lab_server
+
+
+@pytest.fixture(scope="session")
+def nb7_server() -> Iterator[LabServer]:
+    yield from _server("nb7", app="notebook")
+
+
+@pytest.fixture
+def nb7(request: pytest.FixtureRequest, browser: Browser,
+        nb7_server: LabServer) -> Iterator[NotebookPage]:
+    page = NotebookPage.open(browser, nb7_server)
+    yield page
+    if _failed(request):
+        d = artifact_dir(request)
+        page.save_artifacts(d)
+        save_server_log(nb7_server, d)
+    page.close()
+    nb7_server.shutdown_all_sessions()
+
+
+@pytest.fixture
+def nb7_notebook(nb7: NotebookPage, nb_name: str) -> str:
+    """A new, empty notebook named after the test, open in Notebook 7 with a live kernel."""
+    nb7.server.create_notebook(nb_name)
+    nb7.goto_notebook(nb_name)
+    return nb_name
 
 
 @pytest.fixture
