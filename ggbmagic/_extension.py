@@ -69,10 +69,11 @@ def load(shell: Any) -> None:
 
     def hello() -> protocol.HelloMsg:
         channel = holder["channel"]
-        placement = cast("protocol.Placement | None", magics.placement or None)
-        # After a page reload the browser builds a fresh applet: it starts from the
-        # construction the kernel copied after the last cell (inline outputs only).
+        # After a page reload the browser builds a fresh applet where the kernel last
+        # showed it, starting from the construction copied after the last cell.
         ggb = magics.geogebra
+        wish = (ggb.placement if ggb is not None else None) or magics.placement or None
+        placement = cast("protocol.Placement | None", wish)
         restore = ggb.inline.ggb_b64 if ggb is not None and ggb.inline.used else None
         return protocol.hello(kernel_id, channel.token, channel.max_frame_bytes,
                               placement=placement, restore=restore)

@@ -209,6 +209,8 @@ class GeoGebra:
         self.api = _ApiProxy(self)
         #: The applet in cells' outputs (``%ggb --open --inline``), see inline.py.
         self.inline = InlineOutputs(channel.kernel_id, self.call, self._answers_now)
+        #: The placement the last `open` asked for; a reloaded page is told it in hello.
+        self.placement: str | None = None
 
     # --- plumbing -----------------------------------------------------------------
 
@@ -602,6 +604,7 @@ class GeoGebra:
         if where is not None and where not in protocol.PLACEMENTS:
             raise ValueError(f"placement must be 'panel' or 'inline', not {where!r}")
         app: protocol.AppOptions = {"appName": app_name} if app_name else {}
+        self.placement = where
         self._channel.reopen()
         self._channel.placement = {}  # the browser says anew where the applet went
         if app_name and self._channel.applet.get("appName") != app_name:
