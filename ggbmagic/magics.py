@@ -30,7 +30,7 @@ __all__ = ["GgbMagics"]
 
 NEEDS_FRONTEND = (
     "ggbmagic needs a Jupyter notebook frontend: the GeoGebra applet lives in the browser. "
-    "Open this notebook in JupyterLab 4 with the ggbmagic extension installed "
+    "Open this notebook in JupyterLab 4 or Notebook 7 with the ggbmagic extension installed "
     "(`pip install ggbmagic`), then run `%load_ext ggbmagic` there."
 )
 
