@@ -60,7 +60,7 @@ export class Stage {
   constructor(readonly kernelId: string) {
     const el = document.createElement('div');
     el.className = 'ggbmagic-stage';
-    el.dataset.ggbmagicKernelId = kernelId;
+    el.dataset.ggbmagicStageOf = kernelId;
     Object.assign(el.style, { position: 'absolute', inset: '0', overflow: 'hidden' });
     this.element = el;
     this.observer = new ResizeObserver(() => this.scheduleResize());

@@ -41,8 +41,52 @@ def inline_applet_id(page: LabPage, kernel_id: str) -> str:
 
 
 def applet_has(page: LabPage, aid: str, name: str) -> bool:
-    return bool(page.page.evaluate("([a, n]) => window.__ggbDouble.applets[a].exists(n)",
-                                   [aid, name]))
+    """Asked in the page, of the API object GeoGebra (or the double) publishes."""
+    return bool(page.page.evaluate("([a, n]) => window[a].exists(n)", [aid, name]))
+
+
+def inline_drag(page: LabPage, kernel_id: str, name: str, points: list[list[float]]) -> None:
+    """A user dragging point ``name`` in the inline applet: the double's hook, or a real
+    mouse drag on the real GeoGebra's canvas (screen position from the view's XML)."""
+    aid = inline_applet_id(page, kernel_id)
+    if getattr(page, "geogebra", "double") == "double":
+        page.page.evaluate("([a, n, pts]) => window.__ggbDouble.applets[a].__double.drag(n, pts)",
+                           [aid, name, points])
+        return
+    view = page.page.evaluate(
+        """(a) => { const ev = new DOMParser().parseFromString(window[a].getXML(), 'text/xml')
+                      .querySelector('euclidianView');
+                    const cs = ev.querySelector('coordSystem'), size = ev.querySelector('size');
+                    const n = (el, k, d) =>
+                      el && el.hasAttribute(k) ? Number(el.getAttribute(k)) : d;
+                    const s = n(cs, 'scale', 50);
+                    return {x0: n(cs, 'xZero', 0), y0: n(cs, 'yZero', 0), s: s,
+                            ys: n(cs, 'yscale', s), w: n(size, 'width', 0),
+                            h: n(size, 'height', 0)}; }""",
+        aid)
+    canvas = inline_view(page, kernel_id).first.locator("canvas").first
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    assert box and view, (box, view)
+    kx = box["width"] / view["w"] if view["w"] else 1.0
+    ky = box["height"] / view["h"] if view["h"] else 1.0
+
+    def screen(p: list[float]) -> tuple[float, float]:
+        return (box["x"] + (view["x0"] + p[0] * view["s"]) * kx,
+                box["y"] + (view["y0"] - p[1] * view["ys"]) * ky)
+
+    start = page.page.evaluate("([a, n]) => [window[a].getXcoord(n), window[a].getYcoord(n)]",
+                               [aid, name])
+    mouse = page.page.mouse
+    mouse.move(*screen(start))
+    mouse.down()
+    for p in points:
+        mouse.move(*screen(p), steps=5)
+    mouse.up()
+    page.page.wait_for_function(
+        "([a, n, x, y]) => Math.abs(window[a].getXcoord(n) - x) < 1e-6 && "
+        "Math.abs(window[a].getYcoord(n) - y) < 1e-6",
+        arg=[aid, name, points[-1][0], points[-1][1]], timeout=10_000)
 
 
 def save(page: LabPage, path: str) -> dict[str, Any]:
@@ -85,7 +129,7 @@ def test_inline_answers_in_the_same_cell_and_a_picture_after_it(
         "[data-ggbmagic-applet-id='${a}'] .ggbmagic-stage`)", aid)
     assert inside
     assert lab.ggb_panels() == []
-    assert lab.page.evaluate("(a) => window.__ggbDouble.applets[a].getValue('d')", aid) == 5
+    assert lab.page.evaluate("(a) => window[a].getValue('d')", aid) == 5
     box = inline_view(lab, kid).first.bounding_box()
     assert box and box["width"] > 300 and box["height"] > 300, box
     # The fallback picture came with the cell's end (update_display of the same output).
@@ -98,9 +142,7 @@ def test_inline_answers_in_the_same_cell_and_a_picture_after_it(
 def test_inline_events_reach_the_kernel(lab: LabPage, notebook: str) -> None:
     lab.run(notebook, "%load_ext ggbmagic\n%ggb --open --inline\n%ggb A = (1, 1)", clean=True)
     kid = lab.kernel_id(notebook)
-    aid = inline_applet_id(lab, kid)
-    lab.page.evaluate("([a, pts]) => window.__ggbDouble.applets[a].__double.drag('A', pts)",
-                      [aid, [[2, 2], [3, 3]]])
+    inline_drag(lab, kid, "A", [[2, 2], [3, 3]])
     cell = lab.run(notebook, "%ggb_events --target A", clean=True)
     deadline = time.monotonic() + 10
     while "dragEnd" not in cell.text and time.monotonic() < deadline:
@@ -212,7 +254,7 @@ def test_notebook7_inline(nb7: NotebookPage, nb7_notebook: str) -> None:
     kid = nb7.kernel_id(nb7_notebook)
     aid = inline_applet_id(nb7, kid)
     assert nb7.ggb_panels() == []
-    assert nb7.page.evaluate("(a) => window.__ggbDouble.applets[a].getValue('d')", aid) == 5
+    assert nb7.page.evaluate("(a) => window[a].getValue('d')", aid) == 5
     nb = save(nb7, nb7_notebook)
     assert check_image_outputs(inline_outputs(nb)) == 1
     # To the right side area and back, one construction.

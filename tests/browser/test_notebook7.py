@@ -42,7 +42,7 @@ def test_load_and_commands_in_one_cell_panel_on_the_right(
     assert nb_box["width"] > 500, nb_box
     assert ggb_box["width"] >= 500 and ggb_box["height"] >= 400, ggb_box
     aid = nb7.applet_id(kid)
-    assert nb7.page.evaluate("(a) => window.__ggbDouble.applets[a].getValue('d')", aid) == 5
+    assert nb7.page.evaluate("(a) => window[a].getValue('d')", aid) == 5
     assert nb7.deployggb_requests == [DEPLOYGGB_URL]
 
     follow = nb7.run(nb7_notebook, "print(ggb.value('d'), ggb.coords('B'))", clean=True)
@@ -126,3 +126,28 @@ def test_collapsed_panel_comes_back_with_open_and_the_palette(
     check = nb7.run(nb7_notebook, "print(ggb.exists('A'), ggb.exists('B'))", clean=True)
     assert check.stdout.strip() == "True True"
 
+
+
+def test_no_place_for_the_panel_says_so_at_once(nb7: NotebookPage, nb7_notebook: str) -> None:
+    """A host without a side area (Notebook 7 with its right area taken away): the cell
+    says there is no place and what to do, at once, instead of a load timeout."""
+    nb7.page.evaluate("""() => {
+        const shell = window.jupyterapp.shell;
+        const add = shell.add.bind(shell);
+        shell.add = (w, area, options) => {
+          if (w.node.classList.contains('ggbmagic-panel')) return;  // no room anywhere
+          return add(w, area, options);
+        };
+      }""")
+    start = time.monotonic()
+    cell = nb7.run(nb7_notebook, "%load_ext ggbmagic\n%ggb A = (1, 2)")
+    elapsed = time.monotonic() - start
+    assert "UsageError" in cell.stderr, cell.text
+    assert "no place beside the notebook" in cell.stderr, cell.stderr
+    assert "%ggb --open --inline" in cell.stderr, cell.stderr
+    assert "slow network" not in cell.text
+    assert elapsed < 15, f"the diagnosis took {elapsed:.1f} s"
+
+    inline = nb7.run(nb7_notebook, "%ggb --open --inline\n%ggb A = (1, 2)", clean=True)
+    assert re.search(r"A\s*=\s*\(1,\s*2\)", inline.text), inline.text
+    assert nb7.ggb_panels() == []
