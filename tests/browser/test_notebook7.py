@@ -12,7 +12,7 @@ import json
 import re
 import time
 
-from ._lab import DEPLOYGGB_URL, check_image_outputs
+from ._lab import check_image_outputs
 from ._nb7 import RIGHT_AREA, NotebookPage
 
 LOAD_AND_DISTANCE = """\
@@ -43,7 +43,7 @@ def test_load_and_commands_in_one_cell_panel_on_the_right(
     assert ggb_box["width"] >= 500 and ggb_box["height"] >= 400, ggb_box
     aid = nb7.applet_id(kid)
     assert nb7.page.evaluate("(a) => window[a].getValue('d')", aid) == 5
-    assert nb7.deployggb_requests == [DEPLOYGGB_URL]
+    assert nb7.deployggb_requests == [nb7.deployggb_url]
 
     follow = nb7.run(nb7_notebook, "print(ggb.value('d'), ggb.coords('B'))", clean=True)
     assert follow.stdout.strip() == "5.0 (4.0, 6.0)"
