@@ -12,27 +12,13 @@ import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 
 import type { Failure } from './panel';
+import { INLINE_MIME_TYPE as MIME_TYPE, InlineData, parseInlineData } from './protocol';
 import type { AppletView } from './stage';
 
-export const MIME_TYPE = 'application/vnd.ggbmagic.applet+json';
+export { MIME_TYPE };
+
 /** The inline applet's height; the width follows the output area. */
 export const INLINE_HEIGHT_PX = 480;
-
-/** What the kernel put under MIME_TYPE (ggbmagic/inline.py). */
-export interface InlineData {
-  kernel_id: string | null;
-  /** The construction as a base64 .ggb file, as of the last refresh. */
-  ggb: string | null;
-}
-
-/** Read the MIME data; anything unexpected becomes null fields (never throws). */
-export function parseInlineData(value: unknown): InlineData {
-  const obj = value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
-  return {
-    kernel_id: typeof obj.kernel_id === 'string' && obj.kernel_id ? obj.kernel_id : null,
-    ggb: typeof obj.ggb === 'string' && obj.ggb ? obj.ggb : null
-  };
-}
 
 /** Who takes inline views: the plugin (index.ts) registers itself at activation. */
 export interface InlineHub {

@@ -220,6 +220,27 @@ export interface PongMsg extends Versioned {
 
 export type KernelOobMsg = WelcomeMsg | PongMsg | ErrorMsg;
 
+// --- inline outputs (display data, not a channel message) ---------------------------
+
+/** The MIME type of `%ggb --open --inline` outputs (ggbmagic/inline.py). */
+export const INLINE_MIME_TYPE = 'application/vnd.ggbmagic.applet+json';
+
+/** What the kernel puts under INLINE_MIME_TYPE. */
+export interface InlineData {
+  kernel_id: string | null;
+  /** The construction as a base64 .ggb file, as of the kernel's last refresh. */
+  ggb: string | null;
+}
+
+/** Read the inline MIME data; anything unexpected becomes null fields (never throws). */
+export function parseInlineData(value: unknown): InlineData {
+  const obj = value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  return {
+    kernel_id: typeof obj.kernel_id === 'string' && obj.kernel_id ? obj.kernel_id : null,
+    ggb: typeof obj.ggb === 'string' && obj.ggb ? obj.ggb : null
+  };
+}
+
 // --- checking what arrives --------------------------------------------------------
 
 /** What `parseKernelMessage` / `parseOobFrame` return: a typed message or a reason. */
