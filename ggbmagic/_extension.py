@@ -98,6 +98,9 @@ def load(shell: Any) -> None:
     link.hello()  # opens the comm: the browser builds the panel and connects back
     magics.geogebra = GeoGebra(channel, settings=magics)
     shell.events.register("post_run_cell", magics.geogebra.inline.post_run_cell)
+    if magics.placement == "inline":
+        # The applet's place is this cell's output (hello told the browser so).
+        magics.geogebra.inline.show()
     if magics.variable:
         shell.push({magics.variable: magics.geogebra}, interactive=False)
     _loaded = Loaded(shell, magics, channel, link)

@@ -264,3 +264,33 @@ def test_notebook7_inline(nb7: NotebookPage, nb7_notebook: str) -> None:
     back = nb7.run(nb7_notebook, "%ggb --open --inline\nprint(ggb.exists('B'))", clean=True)
     assert back.stdout.strip() == "True"
     assert inline_applet_id(nb7, kid) == aid
+
+
+def test_inline_by_default_from_the_traitlet(lab: LabPage, notebook: str) -> None:
+    cell = lab.run(notebook, "%config GgbMagics.placement = 'inline'\n%load_ext ggbmagic\n"
+                             "%ggb A = (1, 2)", clean=True)
+    assert re.search(r"A\s*=\s*\(1,\s*2\)", cell.text), cell.text
+    assert sum(MIME in o.get("data", {}) for o in cell.outputs) == 1, cell.mimes()
+    kid = lab.kernel_id(notebook)
+    assert applet_has(lab, inline_applet_id(lab, kid), "A")
+    assert lab.ggb_panels() == []
+
+
+def test_inline_by_default_from_the_setting(lab: LabPage, notebook: str) -> None:
+    """Settings → ggbmagic → placement = inline: the first request's cell gets the applet."""
+    path = "lab/api/settings/ggbmagic:plugin"
+    before = lab.server.api("GET", path)
+    raw = before.get("raw") or "{}"
+    settings = json.loads(raw) if raw.strip() else {}
+    lab.server.api("PUT", path, {"raw": json.dumps({**settings, "placement": "inline"})})
+    try:
+        lab.page.reload()
+        lab.wait_kernel(notebook)
+        cell = lab.run(notebook, "%load_ext ggbmagic\n%ggb A = (1, 2)", clean=True)
+        assert re.search(r"A\s*=\s*\(1,\s*2\)", cell.text), cell.text
+        assert sum(MIME in o.get("data", {}) for o in cell.outputs) == 1, cell.mimes()
+        kid = lab.kernel_id(notebook)
+        assert applet_has(lab, inline_applet_id(lab, kid), "A")
+        assert lab.ggb_panels() == []
+    finally:
+        lab.server.api("PUT", path, {"raw": raw})
