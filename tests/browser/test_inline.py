@@ -188,6 +188,10 @@ def test_panel_and_back_keep_one_construction(lab: LabPage, notebook: str) -> No
     assert back.stdout.strip() == "True 5.0"
     assert inline_applet_id(lab, kid) == aid
     lab.page.locator(".ggbmagic-panel").wait_for(state="detached", timeout=5_000)
+    # Moved twice, the applet still takes the mouse (a real drag on the real GeoGebra).
+    inline_drag(lab, kid, "A", [[2, 3]])
+    moved = lab.run(notebook, "print(ggb.coords('A'))", clean=True)
+    assert moved.stdout.strip() == "(2.0, 3.0)", moved.text
 
 
 def test_reload_keeps_the_construction(lab: LabPage, notebook: str) -> None:
