@@ -43,8 +43,16 @@ from .display import (
     SvgImage,
     as_object_list,
 )
-from .errors import GgbCommandError, GgbError, GgbTimeoutError, GgbValueTypeError, NoFrontendError
+from .errors import (
+    GgbCommandError,
+    GgbError,
+    GgbTimeoutError,
+    GgbValueTypeError,
+    NoFrontendError,
+    NoPlaceError,
+)
 from .events import Event, select
+from .inline import InlineOutputs
 from .labels import object_count, relabel_note
 from .script import ScriptLine, parse_script
 
@@ -74,6 +82,7 @@ class Settings(Protocol):
     timeout: float
     ready_timeout: float
     connect_timeout: float
+    placement: str
 
 
 @dataclass
@@ -81,6 +90,8 @@ class DefaultSettings:
     timeout: float = 5.0
     ready_timeout: float = 30.0
     connect_timeout: float = 10.0
+    #: "panel", "inline", or "" for the browser's own setting.
+    placement: str = ""
 
 
 class GgbScriptError(GgbCommandError):
@@ -205,6 +216,10 @@ class GeoGebra:
         self._callbacks_lock = threading.Lock()
         channel.add_event_sink(self._on_events)
         self.api = _ApiProxy(self)
+        #: The applet in cells' outputs (``%ggb --open --inline``), see inline.py.
+        self.inline = InlineOutputs(channel.kernel_id, self.call, self._answers_now)
+        #: The placement the last `open` asked for; a reloaded page is told it in hello.
+        self.placement: str | None = None
 
     # --- plumbing -----------------------------------------------------------------
 
@@ -218,6 +233,19 @@ class GeoGebra:
     def _ready(self) -> None:
         self._main.drain()
         self._channel.wait_ready(self._settings.ready_timeout, self._settings.connect_timeout)
+        self._check_placement()
+
+    def _answers_now(self) -> bool:
+        return self._channel.state is ChannelState.READY and self._channel.peers > 0
+
+    def _check_placement(self) -> None:
+        """Act on where the browser shows the applet: nowhere is an error that says what
+        to do; inline without an output to live in gets one in this cell."""
+        where = self._channel.placement.get("where")
+        if where == "none":
+            raise NoPlaceError(str(self._channel.placement.get("message") or ""))
+        if where == "inline" and not self._channel.placement.get("hosted"):
+            self.inline.show_once()
 
     def _run(self, msg: protocol.Request, post: Callable[[Any], T], timeout: float) -> T:
         self._ready()
@@ -226,6 +254,8 @@ class GeoGebra:
     async def _arun(self, msg: protocol.Request, post: Callable[[Any], T], timeout: float) -> T:
         if not (self._channel.state is ChannelState.READY and self._channel.peers):
             await asyncio.to_thread(self._ready)
+        else:
+            self._check_placement()
         fut = self._channel.submit(protocol.with_timeout(msg, timeout))
         try:
             result = await asyncio.wait_for(asyncio.wrap_future(fut), timeout)
@@ -593,14 +623,30 @@ class GeoGebra:
         return Status(state="ready", connected=True, kernel_id=kernel_id, applet=applet,
                       rtt_ms=rtt, objects=info.get("objects"), counters=counters)
 
-    def open(self, app_name: str | None = None) -> None:
-        """Open (or reveal) the GeoGebra panel; *app_name* switches app (e.g. 'geometry')."""
+    def open(self, app_name: str | None = None, placement: str | None = None) -> None:
+        """Open (or reveal) the GeoGebra applet; *app_name* switches app (e.g. 'geometry').
+
+        *placement* is ``"panel"`` (beside the notebook) or ``"inline"`` (in this cell's
+        output); by default ``GgbMagics.placement``, else the browser's own setting. The
+        construction stays the same wherever it is shown.
+
+            >>> ggb.open(placement="inline")   # doctest: +SKIP
+        """
+        where = placement or self._settings.placement or None
+        if where is not None and where not in protocol.PLACEMENTS:
+            raise ValueError(f"placement must be 'panel' or 'inline', not {where!r}")
         app: protocol.AppOptions = {"appName": app_name} if app_name else {}
+        self.placement = where
         self._channel.reopen()
+        self._channel.placement = {}  # the browser says anew where the applet went
         if app_name and self._channel.applet.get("appName") != app_name:
             # Before sending: the rebuilt applet's `ready` must not race our wait.
             self._channel.mark_rebuilding()
-        self._channel.notify(dict(protocol.open_panel(app)))
+        self._channel.notify(dict(protocol.open_panel(
+            app, cast(protocol.Placement, where) if where else None)))
+        if where == "inline":
+            # After `open`, in the same IOPub order: the browser moves the applet into it.
+            self.inline.show()
         self._ready()
 
     def __repr__(self) -> str:

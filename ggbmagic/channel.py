@@ -174,6 +174,8 @@ class Channel:
         self.events = events if events is not None else EventLog()
         self.counters = Counters()
         self.applet: dict[str, Any] = {}
+        #: The browser's last `placement` frame: where the applet is shown (docs/protocol.md).
+        self.placement: dict[str, Any] = {}
         self.use_tcp = (os.name == "nt") if use_tcp is None else use_tcp
         self.socket_path: Path | None = None
         self.port: int | None = None
@@ -399,6 +401,10 @@ class Channel:
                 self._state = ChannelState.CLOSED
                 self._cond.notify_all()
             self._fail_pending(PanelClosedError(self._closed_reason))
+        elif kind == "placement":
+            with self._cond:
+                self.placement = dict(msg)
+                self._cond.notify_all()
         elif kind == "heartbeat":
             return protocol.pong(msg["time"])  # type: ignore[typeddict-item]
         elif kind == "error":
@@ -417,6 +423,7 @@ class Channel:
                                                          ChannelState.READY)
             if lost:
                 self._state = ChannelState.DISCONNECTED
+                self.placement = {}  # the next browser says where it shows the applet
             self._cond.notify_all()
         if lost:
             self._fail_pending(GgbError(

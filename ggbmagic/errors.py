@@ -13,6 +13,7 @@ __all__ = [
     "GgbValueTypeError",
     "LoadFailedError",
     "NoFrontendError",
+    "NoPlaceError",
     "PanelClosedError",
 ]
 
@@ -25,6 +26,19 @@ class GgbError(Exception):
 
 class NoFrontendError(GgbError):
     """No browser answered: not a Jupyter frontend, or the ggbmagic extension is missing."""
+
+
+class NoPlaceError(GgbError):
+    """The frontend has no place beside the notebook for the GeoGebra panel."""
+
+    def __init__(self, detail: str = "") -> None:
+        detail = f" ({detail})" if detail else ""
+        super().__init__(
+            "This Jupyter frontend offers no place beside the notebook for the GeoGebra "
+            f"panel{detail}. Show the applet in the cell's output instead: run "
+            "`%ggb --open --inline` (or `%config GgbMagics.placement = 'inline'` before "
+            "`%load_ext ggbmagic`), or open the notebook in JupyterLab or Notebook 7."
+        )
 
 
 class PanelClosedError(GgbError):

@@ -27,6 +27,7 @@ else:  # pragma: no cover - Python 3.10
 __all__ = [
     "BROWSER_TYPES",
     "DEFAULT_MAX_FRAME_BYTES",
+    "PLACEMENTS",
     "PROTOCOL_VERSION",
     "TARGET_NAME",
     "BatchLine",
@@ -125,6 +126,11 @@ class AppOptions(TypedDict, total=False):
     showAlgebraInput: bool
 
 
+#: Where the applet is shown: beside the notebook, or in a cell's output.
+Placement = Literal["panel", "inline"]
+PLACEMENTS: tuple[str, ...] = ("panel", "inline")
+
+
 class HelloMsg(TypedDict):
     v: int
     type: Literal["hello"]
@@ -132,6 +138,8 @@ class HelloMsg(TypedDict):
     token: str
     max_frame_bytes: int
     app: NotRequired[AppOptions]
+    placement: NotRequired[Placement]
+    restore: NotRequired[str]
 
 
 class CommandMsg(TypedDict):
@@ -179,6 +187,7 @@ class OpenMsg(TypedDict):
     v: int
     type: Literal["open"]
     app: AppOptions
+    placement: NotRequired[Placement]
 
 
 Request = CommandMsg | BatchMsg | CallMsg | SnapshotMsg | PingMsg
@@ -214,6 +223,14 @@ class ClosedMsg(TypedDict):
     reason: str
 
 
+class PlacementMsg(TypedDict):
+    v: int
+    type: Literal["placement"]
+    where: Literal["panel", "inline", "none"]
+    hosted: bool
+    message: NotRequired[str]
+
+
 class ReplyMsg(TypedDict):
     v: int
     type: Literal["reply"]
@@ -244,7 +261,7 @@ class ErrorMsg(TypedDict):
 
 BrowserToKernel = (
     ClientHelloMsg | ReadyMsg | LoadFailedMsg | ClosedMsg | ReplyMsg | EventMsg
-    | HeartbeatMsg | ErrorMsg
+    | HeartbeatMsg | ErrorMsg | PlacementMsg
 )
 
 # The fields each browser message must carry, with their JSON types.
@@ -253,6 +270,7 @@ _REQUIRED: dict[str, dict[str, tuple[type, ...]]] = {
     "ready": {"applet": (dict,)},
     "load_failed": {"url": (str,), "message": (str,)},
     "closed": {"reason": (str,)},
+    "placement": {"where": (str,), "hosted": (bool,)},
     "reply": {"id": (str,), "ok": (bool,)},
     "event": {"events": (list,)},
     "heartbeat": {"time": (int, float)},
@@ -341,6 +359,8 @@ def decode(frame: str | bytes, max_bytes: int = DEFAULT_MAX_FRAME_BYTES) -> Brow
         # bool is an int in Python; a version or time must not be a bool.
         if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
             raise ProtocolError("malformed", f"{kind!r} message needs field {field!r}")
+    if kind == "placement" and data["where"] not in ("panel", "inline", "none"):
+        raise ProtocolError("malformed", "'placement' needs where = panel, inline or none")
     if kind == "event":
         for item in data["events"]:
             if not isinstance(item, dict) or not isinstance(item.get("type"), str):
@@ -358,13 +378,22 @@ def _base(kind: str) -> dict[str, Any]:
 
 
 def hello(kernel_id: str, token: str, max_frame_bytes: int,
-          app: AppOptions | None = None) -> HelloMsg:
-    """The comm_open data: what the browser needs to connect back."""
+          app: AppOptions | None = None, *, placement: Placement | None = None,
+          restore: str | None = None) -> HelloMsg:
+    """The comm_open data: what the browser needs to connect back.
+
+    *placement* overrides the browser's default place for the applet; *restore* is the
+    construction (base64 .ggb) a freshly built applet starts from (after a page reload).
+    """
     msg = cast(HelloMsg, _base("hello") | {
         "kernel_id": kernel_id, "token": token, "max_frame_bytes": max_frame_bytes,
     })
     if app:
         msg["app"] = app
+    if placement:
+        msg["placement"] = placement
+    if restore:
+        msg["restore"] = restore
     return msg
 
 
@@ -404,9 +433,14 @@ def ping(request_id: str | None = None) -> PingMsg:
     return cast(PingMsg, _base("ping") | {"id": request_id or new_id()})
 
 
-def open_panel(app: AppOptions | None = None) -> OpenMsg:
-    """Open or reveal the panel; a different appName rebuilds the applet."""
-    return cast(OpenMsg, _base("open") | {"app": app or {}})
+def open_panel(app: AppOptions | None = None,
+               placement: Placement | None = None) -> OpenMsg:
+    """Open or reveal the applet (in the panel, or inline in a cell's output with
+    ``placement="inline"``); a different appName rebuilds the applet."""
+    msg = cast(OpenMsg, _base("open") | {"app": app or {}})
+    if placement:
+        msg["placement"] = placement
+    return msg
 
 
 def welcome(kernel_id: str, max_frame_bytes: int) -> dict[str, Any]:

@@ -277,11 +277,20 @@ ggb.svg()
 # %% [markdown]
 # ## 6. Is it true for every triangle?
 #
-# One example proves nothing. In the panel you can drag $C$ around and watch the red
-# line follow $G$, $O$ and $H$. Here we let Python move $C$ with
+# One example proves nothing. To look at it while we test, we bring the applet out of
+# the panel and into this page, right below: `%ggb --open --inline` shows the same
+# construction in the cell's output (`%ggb --open --panel` puts it back beside the
+# notebook). Drag $C$ around in it and watch the red line follow $G$, $O$ and $H$; on
+# GitHub or in a PDF the output shows a picture instead.
+
+# %%
+# %ggb --open --inline
+
+# %% [markdown]
+# Now Python moves $C$ with
 # [SetCoords](https://geogebra.github.io/docs/manual/en/commands/SetCoords/) to several
 # places, including an obtuse triangle (where $H$ and $O$ lie outside the triangle),
-# and run the same checks each time.
+# and runs the same checks each time — watch the applet above follow.
 
 # %%
 for new_C in [(2, 5), (5, 3), (-1, 2), (4, 1)]:

@@ -14,9 +14,12 @@ import { namesOf, normalizeClientEvent } from './clientevent';
 import { EventCoalescer } from './coalesce';
 import { AppletApi, deadlineOf, errorText, execute, Outcome, RunContext } from './execute';
 import { AppletConfig, AppletHandle, createApplet, LoadError } from './loader';
+import type { InlineView } from './inline';
 import { Failure, GeoGebraPanel, Size } from './panel';
+import type { PlaceResult } from './placement';
 import * as P from './protocol';
 import { resizeApplet } from './sizing';
+import { AppletView, Stage } from './stage';
 import { relayUrl } from './urls';
 
 /** The user's settings (schema/plugin.json). */
@@ -27,6 +30,8 @@ export interface GgbSettings {
   showToolBar: boolean;
   showMenuBar: boolean;
   showAlgebraInput: boolean;
+  /** Where the applet is shown unless the kernel says: beside the notebook or inline. */
+  placement: P.Placement;
 }
 
 export const DEFAULT_SETTINGS: GgbSettings = {
@@ -35,7 +40,8 @@ export const DEFAULT_SETTINGS: GgbSettings = {
   appName: 'classic',
   showToolBar: true,
   showMenuBar: false,
-  showAlgebraInput: true
+  showAlgebraInput: true,
+  placement: 'panel'
 };
 
 /** What the bridge needs from JupyterLab; index.ts provides it. */
@@ -47,8 +53,8 @@ export interface BridgeHost {
   readonly settingsLoaded: Promise<void>;
   /** The name of the notebook this kernel belongs to, for the panel title. */
   notebookName(kernelId: string): string;
-  /** Add a new panel to the shell beside the kernel's notebook. */
-  place(panel: GeoGebraPanel, kernelId: string): void;
+  /** Add a new panel to the shell beside the kernel's notebook, if the shell has room. */
+  place(panel: GeoGebraPanel, kernelId: string): PlaceResult;
   /** Bring an existing panel to the front. */
   reveal(panel: GeoGebraPanel): void;
 }
@@ -84,6 +90,8 @@ export class KernelBridge {
     private readonly host: BridgeHost
   ) {
     this.coalescer = new EventCoalescer(events => this.send(P.eventFrame(events)));
+    this.stage = new Stage(kernelId);
+    this.stage.resized.connect((_, size) => this.onResize(size));
   }
 
   /** For tests and the palette: the panel, if one is open. */
@@ -93,6 +101,11 @@ export class KernelBridge {
 
   get isDisposed(): boolean {
     return this.disposed;
+  }
+
+  /** Whether the applet is shown anywhere (the panel or a cell's output). */
+  get isShown(): boolean {
+    return this._panel !== null || this.views.size > 0;
   }
 
   /**
@@ -133,9 +146,10 @@ export class KernelBridge {
           this.onHello(msg);
           break;
         case 'open':
-          this.onOpen(msg.app);
+          this.onOpen(msg);
           break;
         default:
+          this.touched = true;
           this.enqueue(msg);
       }
     } catch (err) {
@@ -143,27 +157,56 @@ export class KernelBridge {
     }
   }
 
-  /** The palette command (or an `open` message): show the panel, building what is missing. */
-  openPanel(activate: boolean): void {
+  /**
+   * The palette command (or an `open` message): show the applet (in the panel unless
+   * `placement` says inline), building what is missing.
+   */
+  openPanel(activate: boolean, placement: P.Placement = 'panel'): void {
     if (this.disposed) {
       return;
     }
     this.userClosed = false;
-    this.ensurePanel();
-    if (activate) {
-      this.host.reveal(this._panel!);
+    this.placement = placement;
+    this.arrange();
+    if (activate && this._panel && this.placement === 'panel') {
+      this.host.reveal(this._panel);
     }
     if (this.token === null) {
-      this._panel!.showConnecting();
+      this.showStatus(v => v.showConnecting());
       return;
     }
     this.ensureApplet();
     this.connectIfNeeded();
   }
 
+  /** An inline view (a cell's output) offers itself as a place for the applet. */
+  addInlineView(view: InlineView): void {
+    if (this.disposed || view.isDisposed) {
+      return;
+    }
+    this.views.delete(view); // re-added last: the newest output is the preferred one
+    this.views.add(view);
+    view.setKernel(this.kernelId);
+    if (this.placement === null) {
+      this.placement = 'inline';
+    }
+    this.arrange();
+    if (this.applet === null && !this.userClosed && this.placement === 'inline') {
+      // A reopened notebook: show the saved construction before any kernel connects.
+      this.buildApplet();
+    }
+  }
+
+  /** An inline view went away (output cleared, cell deleted, notebook closed). */
+  removeInlineView(view: InlineView): void {
+    if (this.views.delete(view)) {
+      this.arrange();
+    }
+  }
+
   /** The settings changed: a failed load is retried with the new ones. */
   settingsChanged(): void {
-    if (this.appletState === 'failed' && this._panel) {
+    if (this.appletState === 'failed') {
       this.buildApplet();
     }
   }
@@ -179,7 +222,7 @@ export class KernelBridge {
     // Nobody waits for these any more: the kernel that asked is gone.
     this.queue = [];
     this.outbox = [];
-    this._panel?.showNotice(reason);
+    this.showStatus(v => v.showNotice(reason));
   }
 
   dispose(): void {
@@ -194,6 +237,7 @@ export class KernelBridge {
     const panel = this._panel;
     this._panel = null;
     panel?.dispose();
+    this.stage.dispose();
   }
 
   // --- comm messages ------------------------------------------------------------
@@ -213,30 +257,45 @@ export class KernelBridge {
     this.gone = false;
     this.maxFrameBytes = msg.max_frame_bytes || P.DEFAULT_MAX_FRAME_BYTES;
     this.appOverrides = msg.app ? { ...msg.app } : {};
+    this.kernelRestore = msg.restore ?? null;
     if (this.userClosed) {
       // The user closed the panel: only `open` (%ggb --open) or the palette reopen it.
       return;
     }
-    this.ensurePanel();
+    // An applet shown in a cell's output stays there; otherwise the kernel's wish, then
+    // where it was, then the user's setting.
+    if (!(this.placement === 'inline' && this.liveViews().length > 0)) {
+      this.placement = msg.placement ?? this.placement ?? this.settingsPlacement();
+    }
+    this.arrange();
+    if (
+      this.kernelRestore &&
+      this.applet !== null &&
+      !this.touched &&
+      this.builtFrom !== this.kernelRestore
+    ) {
+      // Built from an older saved output before the kernel spoke: the kernel knows better.
+      this.buildApplet();
+    }
     this.ensureApplet();
     this.closeSocket(1000, 'new hello');
     this.connectIfNeeded();
   }
 
-  private onOpen(app: P.AppOptions): void {
-    this.appOverrides = { ...this.appOverrides, ...app };
-    this.openPanel(true);
+  private onOpen(msg: P.OpenMsg): void {
+    this.appOverrides = { ...this.appOverrides, ...msg.app };
+    this.openPanel(true, msg.placement ?? this.settingsPlacement());
   }
 
   private protocolError(code: P.ErrorCode, message: string, data: unknown): void {
     console.error(`ggbmagic: refused a comm message (${code}): ${message}`, data);
     this.send(P.error(code, message));
     const type = (data as { type?: unknown } | null)?.type;
-    if (code === 'bad_version' && type === 'hello' && this._panel) {
-      this._panel.showFailed(
+    if (code === 'bad_version' && type === 'hello') {
+      this.showStatus(v => v.showFailed(
         { url: '(kernel)', message: `The kernel speaks another ggbmagic protocol: ${message}` },
         () => location.reload()
-      );
+      ));
     }
   }
 
@@ -260,24 +319,116 @@ export class KernelBridge {
 
   // --- panel and applet -----------------------------------------------------------
 
-  /** Create the panel if there is none; true when it was created now. */
+  /** Create the panel if there is none; false when the shell has no place for it. */
   private ensurePanel(): boolean {
     if (this._panel && !this._panel.isDisposed) {
-      return false;
+      return true;
     }
     const panel = new GeoGebraPanel(this.kernelId, this.host.notebookName(this.kernelId));
+    const placed = this.host.place(panel, this.kernelId);
+    if (!placed.placed) {
+      panel.dispose();
+      this.noPlace = placed.message ?? 'no place for the panel';
+      console.warn(`ggbmagic: the GeoGebra panel has no place here: ${this.noPlace}`);
+      return false;
+    }
+    this.noPlace = null;
     panel.userClosed.connect(() => this.onPanelClosed(panel));
-    panel.resized.connect((_, size) => this.onResize(size));
     this._panel = panel;
-    this.host.place(panel, this.kernelId);
     return true;
+  }
+
+  // --- placement: which view shows the stage ----------------------------------------
+
+  private settingsPlacement(): P.Placement {
+    return this.host.settings().placement === 'inline' ? 'inline' : 'panel';
+  }
+
+  private liveViews(): InlineView[] {
+    return [...this.views].filter(v => !v.isDisposed && v.isAttached);
+  }
+
+  /** The view that shows the applet now, if any. */
+  private view(): AppletView | null {
+    return this.stage.view;
+  }
+
+  /**
+   * Put the stage where the placement says: in the panel (created if needed), or in
+   * the newest inline view; the other views show their picture. Then tell the kernel.
+   */
+  private arrange(): void {
+    if (this.disposed) {
+      return;
+    }
+    let target: AppletView | null = null;
+    if (this.placement === 'panel') {
+      target = this.ensurePanel() ? this._panel : null;
+    } else if (this.placement === 'inline') {
+      const views = this.liveViews();
+      target = views.length > 0 ? views[views.length - 1] : null;
+      const panel = this._panel;
+      if (panel) {
+        // Moving inline: the empty panel goes (as code, not as the user closing it).
+        this._panel = null;
+        panel.dispose();
+      }
+    }
+    const before = this.stage.view;
+    this.stage.moveTo(target);
+    for (const v of this.views) {
+      if (v !== target) {
+        v.setHosting(
+          false,
+          this.placement === 'panel'
+            ? 'The GeoGebra applet is in the panel beside the notebook now (%ggb --open --inline brings it here).'
+            : 'The GeoGebra applet is shown in another cell of this notebook.'
+        );
+      } else {
+        v.setHosting(true);
+      }
+    }
+    if (target && target !== before) {
+      this.replayStatus(target);
+    }
+    this.announcePlacement();
+  }
+
+  /** Show a status in the current view, and remember it for the next view. */
+  private showStatus(show: (v: AppletView) => void): void {
+    this.lastStatus = show;
+    const v = this.view();
+    if (v) {
+      show(v);
+    }
+  }
+
+  private replayStatus(v: AppletView): void {
+    v.setAppletId(this.applet?.id ?? null);
+    if (this.appletState === 'ready') {
+      v.showReady();
+    } else if (this.lastStatus) {
+      this.lastStatus(v);
+    } else if (this.token === null) {
+      v.showConnecting();
+    }
+  }
+
+  private announcePlacement(): void {
+    if (this.socketState !== 'welcomed' || this.placement === null) {
+      return;
+    }
+    if (this.placement === 'inline') {
+      this.sendNow(P.placementFrame('inline', this.view() !== null));
+    } else if (this._panel) {
+      this.sendNow(P.placementFrame('panel', true));
+    } else {
+      this.sendNow(P.placementFrame('none', false, this.noPlace ?? undefined));
+    }
   }
 
   /** Build an applet unless a good one runs or loads with the wanted appName. */
   private ensureApplet(): void {
-    if (!this._panel) {
-      return;
-    }
     const wanted = this.config().appName;
     if (this.applet === null || this.appletState === 'failed' || this.applet.appName !== wanted) {
       this.buildApplet();
@@ -287,8 +438,8 @@ export class KernelBridge {
   private config(): AppletConfig {
     const s = this.host.settings();
     const o = this.appOverrides;
-    // The applet follows the panel; the kernel's width/height only count while hidden.
-    const size = this._panel?.hostSize() ?? {
+    // The applet follows its view; the kernel's width/height only count while hidden.
+    const size = (this.view() ? this.stage.size() : null) ?? {
       width: o.width ?? DEFAULT_SIZE.width,
       height: o.height ?? DEFAULT_SIZE.height
     };
@@ -300,14 +451,29 @@ export class KernelBridge {
       height: size.height,
       showToolBar: o.showToolBar ?? s.showToolBar,
       showMenuBar: o.showMenuBar ?? s.showMenuBar,
-      showAlgebraInput: o.showAlgebraInput ?? s.showAlgebraInput
+      showAlgebraInput: o.showAlgebraInput ?? s.showAlgebraInput,
+      ggbBase64: this.restoreSource() ?? undefined
     };
   }
 
-  private buildApplet(): void {
-    if (!this._panel) {
-      return;
+  /**
+   * What a new applet starts from: only the first one of this page (a page reload, a
+   * reopened notebook): the kernel's copy, else the newest saved inline output's.
+   */
+  private restoreSource(): string | null {
+    if (this.built) {
+      return this.kernelRestore && !this.touched ? this.kernelRestore : null;
     }
+    if (this.kernelRestore) {
+      return this.kernelRestore;
+    }
+    const saved = this.liveViews()
+      .map(v => v.savedConstruction)
+      .filter((b): b is string => !!b);
+    return saved.length > 0 ? saved[saved.length - 1] : null;
+  }
+
+  private buildApplet(): void {
     this.destroyApplet();
     this.appletState = 'loading';
     const seq = ++this.buildSeq;
@@ -322,16 +488,14 @@ export class KernelBridge {
   }
 
   private startApplet(): void {
-    const panel = this._panel;
-    if (!panel) {
-      return;
-    }
     const config = this.config();
-    const handle = createApplet(panel.host, config);
+    const handle = createApplet(this.stage.element, config);
     this.applet = handle;
+    this.built = true;
+    this.builtFrom = config.ggbBase64 ?? null;
     this.appletState = 'loading';
-    panel.setAppletId(handle.id);
-    panel.showLoading(config.html5Codebase || config.deployggbUrl);
+    this.view()?.setAppletId(handle.id);
+    this.showStatus(v => v.showLoading(config.html5Codebase || config.deployggbUrl));
     handle.ready.then(
       api => {
         if (this.applet !== handle || this.disposed) {
@@ -351,7 +515,7 @@ export class KernelBridge {
         console.error(`ggbmagic: loading GeoGebra for kernel ${this.kernelId} failed`, err);
         this.appletState = 'failed';
         this.failure = failure;
-        panel.showFailed(failure, () => this.buildApplet());
+        this.showStatus(v => v.showFailed(failure, () => this.buildApplet()));
         this.announce();
         this.failQueue(this.failureText());
       }
@@ -362,11 +526,12 @@ export class KernelBridge {
     this.api = api;
     this.appletState = 'ready';
     this.failure = null;
-    this._panel?.showReady();
+    this.lastStatus = null;
+    this.view()?.showReady();
     this.listen(api);
-    const size = this._panel?.hostSize();
+    const size = this.view() ? this.stage.size() : null;
     if (size) {
-      this.onResize(size); // the panel may have changed size while GeoGebra loaded
+      this.onResize(size); // the view may have changed size while GeoGebra loaded
     }
     this.announce();
     void this.drain();
@@ -378,7 +543,7 @@ export class KernelBridge {
     this.api = null;
     this.appletState = 'none';
     this.buildSeq += 1; // a build still waiting for the settings is off
-    this._panel?.setAppletId(null);
+    this.view()?.setAppletId(null);
     handle?.destroy();
   }
 
@@ -410,6 +575,7 @@ export class KernelBridge {
     this.outbox = [];
     this.destroyApplet();
     this._panel = null;
+    this.stage.moveTo(null);
   }
 
   // --- listeners ------------------------------------------------------------------
@@ -493,7 +659,7 @@ export class KernelBridge {
       return;
     }
     this.queue.push({ req, deadline: deadlineOf(req, now()) });
-    if (this._panel === null) {
+    if (this.applet === null) {
       // A request before any hello (after a reload, before `attach` is answered):
       // it waits in the queue; the hello that follows builds the panel.
       return;
@@ -664,7 +830,8 @@ export class KernelBridge {
     if (msg.max_frame_bytes > 0) {
       this.maxFrameBytes = msg.max_frame_bytes;
     }
-    this._panel?.showNotice(null);
+    this.view()?.showNotice(null);
+    this.announcePlacement();
     this.announce();
     const outbox = this.outbox;
     this.outbox = [];
@@ -705,7 +872,7 @@ export class KernelBridge {
       // cannot help: wait for the kernel's next hello, which brings the new token.
       console.warn(`ggbmagic: kernel ${this.kernelId} refused our token; waiting for a new hello`);
       this.token = null;
-      this._panel?.showNotice('Waiting for the kernel to say hello again…');
+      this.showStatus(v => v.showNotice('Waiting for the kernel to say hello again…'));
       return;
     }
     console.warn(
@@ -795,6 +962,20 @@ export class KernelBridge {
   private readonly comms = new Set<Kernel.IComm>();
   private readonly seen = new Set<string>();
   private _panel: GeoGebraPanel | null = null;
+  /** Where the applet lives; it moves between the panel and inline views. */
+  private readonly stage: Stage;
+  private readonly views = new Set<InlineView>();
+  private placement: P.Placement | null = null;
+  /** Why the shell had no place for the panel (said to the kernel). */
+  private noPlace: string | null = null;
+  private lastStatus: ((v: AppletView) => void) | null = null;
+  /** The construction the kernel sent in its hello (base64 .ggb), for a fresh applet. */
+  private kernelRestore: string | null = null;
+  /** An applet was built on this page (only the first starts from saved state). */
+  private built = false;
+  private builtFrom: string | null = null;
+  /** The kernel sent a request to this page's applet. */
+  private touched = false;
   private applet: AppletHandle | null = null;
   /** Bumped by every build, so a build still waiting for the settings can tell it lost. */
   private buildSeq = 0;

@@ -26,6 +26,8 @@ export interface AppletConfig {
   showToolBar: boolean;
   showMenuBar: boolean;
   showAlgebraInput: boolean;
+  /** A construction (base64 .ggb) the applet starts from, e.g. after a page reload. */
+  ggbBase64?: string;
 }
 
 /** A failure to load GeoGebra, carrying the URL that was tried. */
@@ -171,6 +173,7 @@ export function createApplet(host: HTMLElement, config: AppletConfig): AppletHan
         enableRightClick: true,
         // The notebook keeps the keyboard while the applet loads.
         preventFocus: true,
+        ...(config.ggbBase64 ? { ggbBase64: config.ggbBase64 } : {}),
         appletOnLoad: (api?: AppletApi) => {
           if (timer !== undefined) {
             clearTimeout(timer);

@@ -1,12 +1,11 @@
 /**
  * The GeoGebra panel: one per kernel, beside its notebook. It only shows things and
- * reports size changes and the user closing it; the bridge decides what to show.
+ * reports the user closing it; the bridge decides what to show, and the stage inside
+ * it follows its size.
  */
 import { Message } from '@lumino/messaging';
 import { ISignal, Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
-
-import { Size, SizeFollower } from './sizing';
 
 export type { Size } from './sizing';
 
@@ -39,9 +38,8 @@ export class GeoGebraPanel extends Widget {
     this.host.className = 'ggbmagic-host';
     this.node.append(this.status, this.host);
 
-    // Every change of the host's box (window, split handle, side bars, dock moves, a
-    // pixel ratio change) reaches the applet through this one follower (sizing.ts).
-    this.follower = new SizeFollower(this.host, size => this._resized.emit(size));
+    // The applet's size is followed by the stage inside `host` (stage.ts, sizing.ts),
+    // which sees every change of this box: window, split handle, side bars, dock moves.
     this.setState('connecting');
   }
 
@@ -50,22 +48,12 @@ export class GeoGebraPanel extends Widget {
     return this._userClosed;
   }
 
-  /** Emitted, throttled, when the applet area changes size (never with a 0 side). */
-  get resized(): ISignal<this, Size> {
-    return this._resized;
-  }
-
   get state(): PanelState {
     return this._state;
   }
 
   /** Where applets are built. */
   readonly host: HTMLElement;
-
-  /** The applet area's size now, or null while hidden or not laid out yet. */
-  hostSize(): Size | null {
-    return this.follower.measure();
-  }
 
   setNotebookName(name: string): void {
     this.title.label = `GeoGebra — ${name}`;
@@ -166,21 +154,10 @@ export class GeoGebraPanel extends Widget {
     super.onCloseRequest(msg);
   }
 
-  protected onResize(msg: Widget.ResizeMessage): void {
-    super.onResize(msg);
-    this.follower.check();
-  }
-
-  protected onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
-    this.follower.check();
-  }
-
   dispose(): void {
     if (this.isDisposed) {
       return;
     }
-    this.follower.dispose();
     Signal.clearData(this);
     super.dispose();
   }
@@ -205,9 +182,7 @@ export class GeoGebraPanel extends Widget {
   }
 
   private readonly status: HTMLElement;
-  private readonly follower: SizeFollower;
   private readonly _userClosed = new Signal<this, void>(this);
-  private readonly _resized = new Signal<this, Size>(this);
   private _state: PanelState = 'connecting';
   private closing = false;
 }

@@ -79,6 +79,9 @@ export interface AppOptions {
   showAlgebraInput?: boolean;
 }
 
+/** Where the applet is shown: beside the notebook, or in a cell's output. */
+export type Placement = 'panel' | 'inline';
+
 // --- kernel -> browser (comm data) ----------------------------------------------
 
 interface Versioned {
@@ -91,6 +94,10 @@ export interface HelloMsg extends Versioned {
   token: string;
   max_frame_bytes: number;
   app?: AppOptions;
+  /** Overrides the user's placement setting for this kernel. */
+  placement?: Placement;
+  /** A construction (base64 .ggb) for a freshly built applet to start from. */
+  restore?: string;
 }
 
 export interface CommandMsg extends Versioned {
@@ -138,6 +145,7 @@ export interface PingMsg extends Versioned {
 export interface OpenMsg extends Versioned {
   type: 'open';
   app: AppOptions;
+  placement?: Placement;
 }
 
 /** Messages that expect exactly one `reply`. */
@@ -173,6 +181,15 @@ export interface ClosedMsg extends Versioned {
   reason: string;
 }
 
+/** Where the applet is shown now; `none`: the frontend offers no place for the panel. */
+export interface PlacementMsg extends Versioned {
+  type: 'placement';
+  where: Placement | 'none';
+  /** inline: whether a cell's output holds the applet now. */
+  hosted: boolean;
+  message?: string;
+}
+
 export interface ReplyMsg extends Versioned {
   type: 'reply';
   id: string;
@@ -202,6 +219,7 @@ export type BrowserToKernel =
   | ReadyMsg
   | LoadFailedMsg
   | ClosedMsg
+  | PlacementMsg
   | ReplyMsg
   | EventMsg
   | HeartbeatMsg
@@ -221,6 +239,27 @@ export interface PongMsg extends Versioned {
 }
 
 export type KernelOobMsg = WelcomeMsg | PongMsg | ErrorMsg;
+
+// --- inline outputs (display data, not a channel message) ---------------------------
+
+/** The MIME type of `%ggb --open --inline` outputs (ggbmagic/inline.py). */
+export const INLINE_MIME_TYPE = 'application/vnd.ggbmagic.applet+json';
+
+/** What the kernel puts under INLINE_MIME_TYPE. */
+export interface InlineData {
+  kernel_id: string | null;
+  /** The construction as a base64 .ggb file, as of the kernel's last refresh. */
+  ggb: string | null;
+}
+
+/** Read the inline MIME data; anything unexpected becomes null fields (never throws). */
+export function parseInlineData(value: unknown): InlineData {
+  const obj = value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  return {
+    kernel_id: typeof obj.kernel_id === 'string' && obj.kernel_id ? obj.kernel_id : null,
+    ggb: typeof obj.ggb === 'string' && obj.ggb ? obj.ggb : null
+  };
+}
 
 // --- checking what arrives --------------------------------------------------------
 
@@ -302,7 +341,21 @@ export function parseKernelMessage(data: unknown): Parsed<KernelToBrowser> {
   if (!parsed.ok) {
     return parsed;
   }
-  const msg = parsed.msg;
+  let msg = parsed.msg;
+  if (msg.type === 'open' || msg.type === 'hello') {
+    // Optional fields of the wrong kind are treated as absent.
+    const m = msg as { placement?: unknown; restore?: unknown };
+    if (m.placement !== undefined && m.placement !== 'panel' && m.placement !== 'inline') {
+      const rest = { ...msg };
+      delete rest.placement;
+      msg = rest;
+    }
+    if (msg.type === 'hello' && m.restore !== undefined && typeof m.restore !== 'string') {
+      const rest: HelloMsg = { ...msg };
+      delete rest.restore;
+      msg = rest;
+    }
+  }
   if (msg.type === 'open' || msg.type === 'hello') {
     // `app` is optional; anything but an object is treated as absent.
     const app = (msg as { app?: unknown }).app;
@@ -334,7 +387,7 @@ export function parseKernelMessage(data: unknown): Parsed<KernelToBrowser> {
       }
     }
   }
-  return parsed;
+  return { ok: true, msg };
 }
 
 /** Check a text frame the kernel sent on the OOB socket. */
@@ -379,6 +432,18 @@ export function loadFailed(url: string, message: string): LoadFailedMsg {
 
 export function closed(reason: string): ClosedMsg {
   return { v: PROTOCOL_VERSION, type: 'closed', reason };
+}
+
+export function placementFrame(
+  where: Placement | 'none',
+  hosted: boolean,
+  message?: string
+): PlacementMsg {
+  const msg: PlacementMsg = { v: PROTOCOL_VERSION, type: 'placement', where, hosted };
+  if (message) {
+    msg.message = message;
+  }
+  return msg;
 }
 
 export function replyOk(id: string, result: unknown): ReplyMsg {

@@ -53,11 +53,15 @@ class LabServer:
     """
 
     def __init__(self, *, base_url: str = "/", name: str = "lab", geogebra: str = "double",
-                 geogebra_files: GeoGebraFiles | None = None) -> None:
+                 geogebra_files: GeoGebraFiles | None = None, app: str = "lab") -> None:
         if not (base_url.startswith("/") and base_url.endswith("/")):
             raise ValueError("base_url must start and end with '/'")
         if geogebra not in ("double", "real"):
             raise ValueError(f"geogebra must be 'double' or 'real', not {geogebra!r}")
+        if app not in ("lab", "notebook"):
+            raise ValueError("app is 'lab' (JupyterLab) or 'notebook' (Notebook 7)")
+        #: Which frontend the server serves: ``jupyter lab`` or ``jupyter notebook``.
+        self.app = app
         self.base_url = base_url
         #: "double": the product's default settings (geogebra.org's deployggb.js, which
         #: the browser tests answer with the test double). "real": the product's own
@@ -87,10 +91,11 @@ class LabServer:
         """Start the server and return once ``/api/status`` answers (or raise)."""
         if not JUPYTER.exists():
             raise ServerError(f"{JUPYTER} not found: create the venv first")
+        app_class = "LabApp" if self.app == "lab" else "JupyterNotebookApp"
         if self.geogebra == "real":
             self._write_real_settings()
         args = [
-            str(JUPYTER), "lab",
+            str(JUPYTER), self.app,
             "--no-browser", "--allow-root",
             "--ServerApp.ip=127.0.0.1",
             f"--ServerApp.port={self.port}",
@@ -98,13 +103,14 @@ class LabServer:
             f"--IdentityProvider.token={self.token}",
             f"--ServerApp.root_dir={self.root_dir}",
             f"--ServerApp.base_url={self.base_url}",
-            f"--LabApp.workspaces_dir={self.workspaces_dir}",
-            "--LabApp.expose_app_in_browser=True",
-            "--LabApp.news_url=",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            f"--{app_class}.workspaces_dir={self.workspaces_dir}",
+            f"--{app_class}.expose_app_in_browser=True",
             "--ServerApp.jpserver_extensions=ggbmagic=True",
             "--ServerApp.log_level=INFO",
         ]
+        if self.app == "lab":
+            args += ["--LabApp.news_url=",
+                     "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
         env = dict(os.environ)
         env["JUPYTER_RUNTIME_DIR"] = str(self.runtime_dir)
         env["PATH"] = f"{JUPYTER.parent}:{env.get('PATH', '')}"

@@ -20,6 +20,8 @@
 * ``lab`` (per test): a fresh browser context; every URL not served by our own servers
   is answered 404 and recorded, and a test that tried to reach geogebra.org fails.
 * ``notebook`` (per test): a new notebook named after the test, opened and connected.
+* ``nb7_server`` / ``nb7`` / ``nb7_notebook``: the same for Jupyter Notebook 7
+  (``jupyter notebook``; its page helpers are in ``_nb7.py``).
 
 On failure the screenshot, the browser console and the server log are kept under
 ``test-artifacts/<test name>/``.
@@ -39,6 +41,7 @@ from playwright.sync_api import Browser, Playwright, sync_playwright
 
 from ._geogebra import REAL_GEOGEBRA_HINT, default_real_geogebra_dir, real_geogebra_dir
 from ._lab import LabPage, launch_chromium
+from ._nb7 import NotebookPage
 from ._server import LabServer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -159,6 +162,34 @@ def lab_server(geogebra: str) -> Iterator[LabServer]:
 def server(lab_server: LabServer) -> LabServer:
     """The server the ``lab`` fixture uses; a module may override it (e.g. a base URL)."""
     return lab_server
+
+
+@pytest.fixture(scope="session")
+def nb7_server(geogebra: str) -> Iterator[LabServer]:
+    yield from _server(f"nb7-{geogebra}", app="notebook", geogebra=geogebra)
+
+
+@pytest.fixture
+def nb7(request: pytest.FixtureRequest, browser: Browser,
+        nb7_server: LabServer) -> Iterator[NotebookPage]:
+    page = NotebookPage.open(browser, nb7_server)
+    yield page
+    if _failed(request):
+        d = artifact_dir(request)
+        page.save_artifacts(d)
+        save_server_log(nb7_server, d)
+    page.close()
+    nb7_server.shutdown_all_sessions()
+    assert not page.geogebra_org_requests, (
+        f"requests to geogebra.org (blocked): {page.geogebra_org_requests[:5]}")
+
+
+@pytest.fixture
+def nb7_notebook(nb7: NotebookPage, nb_name: str) -> str:
+    """A new, empty notebook named after the test, open in Notebook 7 with a live kernel."""
+    nb7.server.create_notebook(nb_name)
+    nb7.goto_notebook(nb_name)
+    return nb_name
 
 
 @pytest.fixture
