@@ -29,7 +29,9 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-__all__ = ["JUPYTER", "LabServer", "ServerError"]
+from ._geogebra import GeoGebraFiles
+
+__all__ = ["DEFAULT_DEPLOYGGB_URL", "JUPYTER", "LabServer", "ServerError"]
 
 REPO = Path(__file__).resolve().parents[2]
 JUPYTER = REPO / ".venv" / "bin" / "jupyter"
@@ -38,6 +40,8 @@ START_TIMEOUT = 60.0
 PORT_ATTEMPTS = 3
 #: What jupyter_server logs before it exits when it cannot listen on its port.
 PORT_LOST = "could not be started because"
+#: The product's default loader URL (frontend/schema/plugin.json).
+DEFAULT_DEPLOYGGB_URL = "https://www.geogebra.org/apps/deployggb.js"
 
 
 class ServerError(RuntimeError):
@@ -56,10 +60,19 @@ class LabServer:
     'http://127.0.0.1:40123/user/alice/lab'
     """
 
-    def __init__(self, *, base_url: str = "/", name: str = "lab") -> None:
+    def __init__(self, *, base_url: str = "/", name: str = "lab", geogebra: str = "double",
+                 geogebra_files: GeoGebraFiles | None = None) -> None:
         if not (base_url.startswith("/") and base_url.endswith("/")):
             raise ValueError("base_url must start and end with '/'")
+        if geogebra not in ("double", "real"):
+            raise ValueError(f"geogebra must be 'double' or 'real', not {geogebra!r}")
         self.base_url = base_url
+        #: "double": the product's default settings (geogebra.org's deployggb.js, which
+        #: the browser tests answer with the test double). "real": the product's own
+        #: self-hosted settings point at the real GeoGebra, served by ``geogebra_files``.
+        self.geogebra = geogebra
+        self.geogebra_files = geogebra_files
+        self._own_files = False
         self.token = secrets.token_hex(24)
         #: The server's port, known once :meth:`start` returned.
         self.port = 0
@@ -71,6 +84,8 @@ class LabServer:
         self.workspaces_dir = self.tmp / "workspaces"
         self.root_dir.mkdir()
         self.workspaces_dir.mkdir()
+        self.settings_dir = self.tmp / "settings"
+        self.settings_dir.mkdir()
         self.log_path = self.tmp / "server.log"
         self._log: Any = None
         self.proc: subprocess.Popen[bytes] | None = None
@@ -81,12 +96,18 @@ class LabServer:
         """Start the server and return once ``/api/status`` answers (or raise)."""
         if not JUPYTER.exists():
             raise ServerError(f"{JUPYTER} not found: create the venv first")
-        for attempt in range(1, PORT_ATTEMPTS + 1):
-            try:
-                return self._start_once()
-            except _PortLostError:
-                if attempt == PORT_ATTEMPTS:
-                    raise
+        if self.geogebra == "real":
+            self._write_real_settings()
+        try:
+            for attempt in range(1, PORT_ATTEMPTS + 1):
+                try:
+                    return self._start_once()
+                except _PortLostError:
+                    if attempt == PORT_ATTEMPTS:
+                        raise
+        except BaseException:
+            self.stop()
+            raise
         raise AssertionError("unreachable")
 
     def _start_once(self) -> LabServer:
@@ -118,6 +139,8 @@ class LabServer:
         (config_dir / "labconfig" / "page_config.json").write_text(json.dumps(
             {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
         env["JUPYTER_CONFIG_DIR"] = str(config_dir)
+        # Our own user settings: for "real", the ggbmagic settings written above.
+        env["JUPYTERLAB_SETTINGS_DIR"] = str(self.settings_dir)
         env["PYTHONUNBUFFERED"] = "1"
         # Appended: a retried start keeps the log of the one that lost its port.
         self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
@@ -144,7 +167,6 @@ class LabServer:
                 except (OSError, ServerError):
                     pass
             if time.monotonic() > deadline:
-                self.stop()
                 raise ServerError(
                     f"jupyter lab did not answer within {START_TIMEOUT} s:\n"
                     f"{self.log_text()[-4000:]}"
@@ -160,6 +182,25 @@ class LabServer:
         except (OSError, ValueError):
             return 0  # not there yet, or caught half-written
         return int(info.get("port") or 0)
+
+    def _write_real_settings(self) -> None:
+        """Point ggbmagic's own settings at the real GeoGebra: what a school would do."""
+        if self.geogebra_files is None:
+            self.geogebra_files = GeoGebraFiles().start()
+            self._own_files = True
+        files = self.geogebra_files
+        target = self.settings_dir / "ggbmagic" / "plugin.jupyterlab-settings"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps({"deployggbUrl": files.deployggb_url,
+                                      "html5Codebase": files.codebase_url}, indent=2))
+
+    @property
+    def deployggb_url(self) -> str:
+        """The deployggb.js URL the product's settings give the panel."""
+        if self.geogebra == "real":
+            assert self.geogebra_files is not None, "start() the server first"
+            return self.geogebra_files.deployggb_url
+        return DEFAULT_DEPLOYGGB_URL
 
     def stop(self) -> None:
         """Stop the server (SIGINT twice, then SIGTERM, then SIGKILL) and its kernels."""
@@ -180,6 +221,8 @@ class LabServer:
             self._log.close()
             self._log = None
         shutil.rmtree(self.runtime_dir, ignore_errors=True)
+        if self._own_files and self.geogebra_files is not None:
+            self.geogebra_files.stop()
 
     def cleanup(self) -> None:
         """Remove the temporary directories (after the log was copied if needed)."""
@@ -251,8 +294,8 @@ class LabServer:
                 self.api("DELETE", f"api/kernels/{kernel['id']}")
 
 
-if __name__ == "__main__":  # manual check: python tests/browser/_server.py
-    s = LabServer().start()
+if __name__ == "__main__":  # manual check: python -m tests.browser._server [--real]
+    s = LabServer(geogebra="real" if "--real" in sys.argv else "double").start()
     print(s.url("lab", token=s.token), file=sys.stderr)
     try:
         signal.pause()
