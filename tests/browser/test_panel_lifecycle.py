@@ -121,14 +121,15 @@ def test_open_with_another_app_rebuilds_the_applet(lab: LabPage, notebook: str) 
     assert re.search(r"C\s*=\s*\(5,\s*6\)", again.text), again.text
 
 
-# Drops every OOB connection from the kernel's side, as a relay restart would. With
+# Drops every OOB connection from the kernel's side, as a relay restart would (each
+# connection is closed on its own loop, the socket thread's). With
 # AWAY the kernel's socket file is moved away first, so that the relay cannot reach the
 # kernel (503) and the browser's reconnect attempts fail until BACK puts it back.
 DROP = """\
 import asyncio, os
 ch = ggb.channel
 {away}
-futs = [asyncio.run_coroutine_threadsafe(p.close(1001, 'test drop'), ch._loop)
+futs = [asyncio.run_coroutine_threadsafe(p.close(1001, 'test drop'), p.loop)
         for p in list(ch._peers)]
 print(len([f.result(5) for f in futs]))"""
 AWAY = "os.rename(ch.socket_path, str(ch.socket_path) + '.away')"
