@@ -67,7 +67,7 @@ REAL_GGB_CHECK = $(PY) -c 'import sys; from tests.browser._geogebra import real_
 
 test-real: install-dev chromium  ## only the browser tests' [real] variants (fails without the real GeoGebra)
 	@$(REAL_GGB_CHECK)
-	GGBMAGIC_REQUIRE_REAL_GEOGEBRA=1 $(BIN)/python -m pytest tests/browser -m real_geogebra
+	GGBMAGIC_REQUIRE_REAL_GEOGEBRA=1 $(BIN)/python -m pytest tests/browser tests/conformance -m real_geogebra
 
 conformance-record: install-dev chromium  ## re-record tests/conformance/real-answers.json from the real GeoGebra
 	@$(REAL_GGB_CHECK)

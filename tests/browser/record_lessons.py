@@ -82,6 +82,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("names", nargs="*", help="lessons to record (default: notebooks/0*.ipynb)")
     ap.add_argument("--dry-run", action="store_true", help="run and check, write nothing")
     ap.add_argument("--force", action="store_true", help="write a lesson even if its run failed")
+    ap.add_argument("--out", type=Path, help="write into this folder instead of notebooks/")
     args = ap.parse_args(argv)
     if real_geogebra_dir() is None:
         print(f"refusing: no real GeoGebra at {default_real_geogebra_dir()} (outputs made by "
@@ -122,8 +123,10 @@ def main(argv: list[str]) -> int:
                         continue
                     node = nbformat.from_dict(nb)
                     nbformat.validate(node)
-                    nbformat.write(node, str(source))  # Jupyter's own layout
-                    print(f"  wrote {source.relative_to(REPO)}")
+                    target = (args.out / source.name) if args.out else source
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    nbformat.write(node, str(target))  # Jupyter's own layout
+                    print(f"  wrote {target}")
             finally:
                 browser.close()
     finally:

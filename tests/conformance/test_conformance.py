@@ -9,12 +9,15 @@ CI run; needs no GeoGebra files.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.browser._geogebra import REAL_GEOGEBRA_HINT, default_real_geogebra_dir, real_geogebra_dir
 
 from .compare import differences
 from .probes import PROBES, Probe
@@ -27,15 +30,39 @@ COMPARED = [p for p in PROBES if not p.real_only]
 pytestmark = pytest.mark.browser  # it starts Chromium
 
 
-@pytest.fixture(scope="module")
-def double_answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    out = tmp_path_factory.mktemp("conformance") / "double.json"
+def _run(which: str, out: Path) -> dict[str, Any]:
     proc = subprocess.run(
-        [sys.executable, "-m", "tests.conformance.run", "double", "--out", str(out)],
-        cwd=REPO, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, f"the double's run failed:\n{proc.stdout}\n{proc.stderr}"
+        [sys.executable, "-m", "tests.conformance.run", which, "--out", str(out)],
+        cwd=REPO, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, f"the {which} run failed:\n{proc.stdout}\n{proc.stderr}"
     doc: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
     return doc
+
+
+@pytest.fixture(scope="module")
+def double_answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return _run("double", tmp_path_factory.mktemp("conformance") / "double.json")
+
+
+@pytest.mark.real_geogebra
+def test_the_record_is_what_the_real_geogebra_answers(tmp_path: Path) -> None:
+    """Run on the real GeoGebra (when present): the record is current, every row."""
+    if real_geogebra_dir() is None:
+        # The same words as the browser tests' skip, so the REAL GEOGEBRA line counts it.
+        where = f"no real GeoGebra at {default_real_geogebra_dir()}"
+        if os.environ.get("GGBMAGIC_REQUIRE_REAL_GEOGEBRA"):
+            pytest.fail(f"{where}; {REAL_GEOGEBRA_HINT}", pytrace=False)
+        pytest.skip(f"{where} (see the REAL GEOGEBRA line)")
+    live = _run("real", tmp_path / "real.json")
+    assert live["geogebra_version"] == RECORDED["geogebra_version"], (
+        "another GeoGebra: re-record with make conformance-record")
+    diff = []
+    for probe in PROBES:
+        d = differences(probe, RECORDED["rows"][probe.id], live["rows"][probe.id])
+        if d:
+            diff.append(f"{probe.id!r}:\n" + "\n".join(d))
+    assert not diff, ("the real GeoGebra now answers otherwise than recorded "
+                      "(make conformance-record, then fix the double):\n" + "\n".join(diff))
 
 
 def test_recorded_from_the_real_geogebra() -> None:

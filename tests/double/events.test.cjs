@@ -59,11 +59,11 @@ test('drag emits select, movingGeos + updates per step, dragEnd, movedGeos', () 
   events.length = 0;
   api.__double.drag('B', [[2, 0], [3, 0]]);
   assert.deepEqual(events, [
+    ['client', 'mouseDown', undefined],
     ['client', 'select', 'B'],
-    ['client', 'movingGeos', 'B'], ['update', 'B'], ['update', 's'],
-    ['client', 'movingGeos', 'B'], ['update', 'B'], ['update', 's'],
+    ['update', 'B'], ['update', 's'],
+    ['update', 'B'], ['update', 's'],
     ['client', 'dragEnd', 'B'],
-    ['client', 'movedGeos', 'B'],
   ]);
   assert.equal(api.getValue('s'), 3);
   assert.throws(() => api.__double.drag('s', [[0, 0]]));

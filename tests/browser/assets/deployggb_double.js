@@ -1268,6 +1268,33 @@
         if (gone.length) con.client('deleteGeos', gone);
       });
     } },
+    // Scripting commands GeoGebra answers with events only (measured on 5.0.745).
+    SetVisibleInView: { raw: true, fn: function (args, ctx) {
+      argc(args, 3);
+      var name = objArg(args[0], ctx);
+      return action(function (con) { con.fireUpdate(name); });
+    } },
+    SetConditionToShowObject: { raw: true, fn: function (args, ctx) {
+      argc(args, 2);
+      var name = objArg(args[0], ctx);
+      return action(function (con) { con.fireUpdate(name); });
+    } },
+    UpdateConstruction: { raw: true, fn: function (args) {
+      argc(args, 0, 1);
+      return action(function (con) { con.order.slice().forEach(function (n) { con.fireUpdate(n); }); });
+    } },
+    StartAnimation: { raw: true, fn: function (args) {
+      argc(args, 0, 2);
+      return action(function () {}); // the double animates nothing
+    } },
+    Execute: { raw: true, fn: function (args, ctx) {
+      argc(args, 1);
+      var list = ev(args[0], ctx);
+      if (list.t !== 'list' || !list.items.every(function (x) { return x.t === 'text'; })) fail('Execute needs a list of texts');
+      return action(function (con) {
+        list.items.forEach(function (x) { try { con.evalStatement(x.v); } catch (e) { if (e && e.ggbLazy) throw e; } });
+      });
+    } },
     SetCaption: { raw: true, fn: function (args, ctx) {
       argc(args, 2);
       var name = objArg(args[0], ctx);
@@ -2571,11 +2598,16 @@
       // GeoGebra 5.0.745 fires no clear (nor remove) event here.
       newConstruction: function () { con.clear(true); },
       reset: function () {
-        con.clear();
+        con.clear(true);
         if (initialXML) con.evalXML(initialXML);
       },
       getXML: function (name) { return con.getXML(name ? String(name) : null, view); },
-      setXML: function (xml) { con.clear(); con.evalXML(xml); },
+      setXML: function (xml) {
+        con.clear(true);
+        con.client('viewPropertiesChanged', null, '1');
+        con.client('viewChanged2D', null, undefined, viewFields());
+        con.evalXML(xml);
+      },
       evalXML: function (xml) { con.evalXML(xml); },
       getFileJSON: function () {
         return { archive: [{ fileName: 'geogebra.xml', fileContent: con.getXML(null, view) }] };
@@ -2629,6 +2661,12 @@
         view.width = Math.max(1, Math.round(Number(w) || view.width));
         view.height = Math.max(1, Math.round(Number(h) || view.height));
         render();
+        // GeoGebra tells the listeners a little later.
+        setTimeout(function () {
+          con.client('viewPropertiesChanged', null, '1');
+          con.client('viewChanged2D', null, undefined, viewFields());
+          con.client('viewChanged2D', null, undefined, viewFields());
+        }, 0);
       },
       setPerspective: function () {},
       setErrorDialogsActive: function () {},
@@ -2725,13 +2763,15 @@
         var g = geo(name);
         if (!g || !g.free || g.value.t !== 'point') throw new Error('drag: ' + name + ' is not a free point');
         if (g.fixed) throw new Error('drag: ' + name + ' is fixed');
-        con.client('select', g.name);
+        // What GeoGebra 5.0.745 sends for a mouse drag of a point (measured with a real
+        // mouse in headless Chromium): mouseDown with the hits, select, the updates,
+        // dragEnd.
+        con.client('mouseDown', null, undefined, { viewNo: 1, hits: [g.name], x: g.value.x, y: g.value.y });
+        con.client('select', g.name, '');
         (points || []).forEach(function (pt) {
-          con.client('movingGeos', g.name);
           con.setCoords(g.name, Number(pt[0]), Number(pt[1]));
         });
-        con.client('dragEnd', g.name);
-        con.client('movedGeos', g.name);
+        con.client('dragEnd', g.name, g.name);
       },
       svg: function () { return svgFromScene(buildScene(con, view), view); },
       loadBase64: loadBase64,
