@@ -502,6 +502,54 @@ class LabPage:
             extra["ggb_panels_error"] = repr(exc)
         (directory / "page-state.json").write_text(json.dumps(extra, indent=2, default=str))
 
+    # --- acting while a cell runs; watching the OOB socket -----------------------------
+
+    def start_cell(self, path: str, source: str) -> str:
+        """Like :meth:`run`, but return once the cell was sent; :meth:`finish_cell` waits."""
+        self.wait_kernel(path)
+        tag = uuid.uuid4().hex
+        self.page.evaluate("([p, s, t]) => window.__ggbmTest.appendCell(p, s, t)",
+                           [path, source, tag])
+        self.page.locator(f'[data-test-cell="{tag}"]').locator(".jp-InputPrompt").first.click()
+        self.page.keyboard.press("Shift+Enter")
+        return tag
+
+    def finish_cell(self, path: str, tag: str, *, timeout_ms: int = CELL_TIMEOUT_MS) -> Cell:
+        """Wait for the cell :meth:`start_cell` sent, as :meth:`run` does, and read it."""
+        start = time.monotonic()
+        self.page.wait_for_function(
+            """([p, t]) => {
+                 const T = window.__ggbmTest;
+                 const i = T.panel(p) ? T.cellIndex(p, t) : -1;
+                 if (i < 0) return false;
+                 const s = T.cellState(p, i);
+                 return s.count !== null && s.state !== 'running';
+               }""",
+            arg=[path, tag], timeout=timeout_ms, polling=50)
+        idx = self.page.evaluate("([p, t]) => window.__ggbmTest.cellIndex(p, t)", [path, tag])
+        state = self.page.evaluate("([p, i]) => window.__ggbmTest.cellState(p, i)", [path, idx])
+        return Cell(index=idx, count=state["count"], outputs=state["outputs"],
+                    seconds=time.monotonic() - start)
+
+    def record_oob_sockets(self) -> None:
+        """From the next page load on, record every OOB WebSocket the page opens.
+
+        :meth:`oob_sockets` then lists them in order, with the page's own clock
+        (``performance.now()``, ms) at construction and close, and the close code.
+        """
+        self.page.add_init_script(_OOB_RECORDER_JS)
+
+    def oob_sockets(self) -> list[dict[str, Any]]:
+        return list(self.page.evaluate("() => window.__ggbmOob || []"))
+
+    def close_ggb_tab(self, kernel_id: str) -> None:
+        """Close the GeoGebra panel as a user does: its tab's close icon."""
+        tab = self.page.locator(".lm-TabBar-tab", has_text="GeoGebra").first
+        tab.hover()
+        tab.locator(".lm-TabBar-tabCloseIcon").click()
+        self.page.locator(f'[data-ggbmagic-kernel-id="{kernel_id}"]').wait_for(
+            state="detached", timeout=5_000)
+
 
 # --- output checks -------------------------------------------------------------------
 
@@ -525,3 +573,27 @@ def check_image_outputs(outputs: list[dict[str, Any]]) -> int:
             assert re.sub(r"^\{.*\}", "", root.tag) == "svg", f"SVG root is <{root.tag}>"
             n += 1
     return n
+
+
+# Wraps the page's WebSocket so that tests see each OOB connection the bridge opens
+# (the product's code is untouched: a subclass of the same WebSocket).
+_OOB_RECORDER_JS = r"""
+(() => {
+  const Native = window.WebSocket;
+  const log = [];
+  window.__ggbmOob = log;
+  window.WebSocket = class extends Native {
+    constructor(url, protocols) {
+      super(url, protocols);
+      if (String(url).includes('/ggbmagic/oob/')) {
+        const rec = { url: String(url), opened: performance.now(), closed: null, code: null };
+        log.push(rec);
+        this.addEventListener('close', ev => {
+          rec.closed = performance.now();
+          rec.code = ev.code;
+        });
+      }
+    }
+  };
+})();
+"""

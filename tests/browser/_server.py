@@ -1,8 +1,15 @@
 """A real ``jupyter lab`` server for the browser tests, run as a subprocess.
 
-Every run gets its own root, workspaces and runtime directories, a free port and a
-random token, so nothing from an earlier run (a restored layout, a stale socket) can
+Every run gets its own root, workspaces and runtime directories, a port of its own and
+a random token, so nothing from an earlier run (a restored layout, a stale socket) can
 change what a test sees. The server's log is kept for the failure artifacts.
+
+The port: the server is started with ``--ServerApp.port=0`` and the port it got is read
+back from its own ``jpserver-<pid>.json`` in our private runtime directory. A port chosen
+here and handed over (bind, close, start a process that binds again) could be taken by
+anyone during the seconds the process needs to start. jupyter_server itself still binds,
+closes and listens again within a few milliseconds; if it loses even that race it exits
+saying so, and :meth:`LabServer.start` starts it again.
 """
 
 from __future__ import annotations
@@ -13,7 +20,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -30,6 +36,10 @@ __all__ = ["DEFAULT_DEPLOYGGB_URL", "JUPYTER", "LabServer", "ServerError"]
 REPO = Path(__file__).resolve().parents[2]
 JUPYTER = REPO / ".venv" / "bin" / "jupyter"
 START_TIMEOUT = 60.0
+#: Starts tried when jupyter_server loses the port it picked (see the module docstring).
+PORT_ATTEMPTS = 3
+#: What jupyter_server logs before it exits when it cannot listen on its port.
+PORT_LOST = "could not be started because"
 #: The product's default loader URL (frontend/schema/plugin.json).
 DEFAULT_DEPLOYGGB_URL = "https://www.geogebra.org/apps/deployggb.js"
 
@@ -38,10 +48,8 @@ class ServerError(RuntimeError):
     """The Jupyter server did not start or answered a REST call with an error."""
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+class _PortLostError(ServerError):
+    """jupyter_server could not listen on the port it had picked; try again."""
 
 
 class LabServer:
@@ -70,7 +78,8 @@ class LabServer:
         self.geogebra_files = geogebra_files
         self._own_files = False
         self.token = secrets.token_hex(24)
-        self.port = _free_port()
+        #: The server's port, known once :meth:`start` returned.
+        self.port = 0
         # A short runtime dir: the kernel's Unix socket path lives under it and
         # AF_UNIX paths are limited to ~107 bytes.
         self.tmp = Path(tempfile.mkdtemp(prefix=f"ggbm-{name}-"))
@@ -94,11 +103,25 @@ class LabServer:
         app_class = "LabApp" if self.app == "lab" else "JupyterNotebookApp"
         if self.geogebra == "real":
             self._write_real_settings()
+        try:
+            for attempt in range(1, PORT_ATTEMPTS + 1):
+                try:
+                    return self._start_once()
+                except _PortLostError:
+                    if attempt == PORT_ATTEMPTS:
+                        raise
+        except BaseException:
+            self.stop()
+            raise
+        raise AssertionError("unreachable")
+
+    def _start_once(self) -> LabServer:
         args = [
             str(JUPYTER), self.app,
             "--no-browser", "--allow-root",
             "--ServerApp.ip=127.0.0.1",
-            f"--ServerApp.port={self.port}",
+            # The OS picks the port; no retries (they would try random ports near 0).
+            "--ServerApp.port=0",
             "--ServerApp.port_retries=0",
             f"--IdentityProvider.token={self.token}",
             f"--ServerApp.root_dir={self.root_dir}",
@@ -125,30 +148,46 @@ class LabServer:
         # Our own user settings: for "real", the ggbmagic settings written above.
         env["JUPYTERLAB_SETTINGS_DIR"] = str(self.settings_dir)
         env["PYTHONUNBUFFERED"] = "1"
-        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
+        # Appended: a retried start keeps the log of the one that lost its port.
+        self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+        self.port = 0
         self.proc = subprocess.Popen(
             args, stdout=self._log, stderr=subprocess.STDOUT, env=env,
             cwd=str(self.root_dir), start_new_session=True,
         )
+        info_file = self.runtime_dir / f"jpserver-{self.proc.pid}.json"
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             if self.proc.poll() is not None:
+                code, log = self.proc.returncode, self.log_text()[-4000:]
+                self.proc = None
+                self._log.close()
+                self._log = None
+                error = _PortLostError if PORT_LOST in log else ServerError
+                raise error(f"jupyter lab exited with {code}:\n{log}")
+            self.port = self.port or self._read_port(info_file)
+            if self.port:
+                try:
+                    self.api("GET", "api/status")
+                    return self
+                except (OSError, ServerError):
+                    pass
+            if time.monotonic() > deadline:
                 raise ServerError(
-                    f"jupyter lab exited with {self.proc.returncode}:\n{self.log_text()[-4000:]}"
+                    f"jupyter lab did not answer within {START_TIMEOUT} s:\n"
+                    f"{self.log_text()[-4000:]}"
                 )
-            try:
-                self.api("GET", "api/status")
-                break
-            except (OSError, ServerError):
-                if time.monotonic() > deadline:
-                    self.stop()
-                    raise ServerError(
-                        f"jupyter lab did not answer within {START_TIMEOUT} s:\n"
-                        f"{self.log_text()[-4000:]}"
-                    ) from None
-                # Polling a process we just started: there is no event to wait on.
-                time.sleep(0.2)
-        return self
+            # Polling a process we just started: there is no event to wait on.
+            time.sleep(0.2)
+
+    @staticmethod
+    def _read_port(info_file: Path) -> int:
+        """The port in the server's ``jpserver-<pid>.json``; 0 while it is not written."""
+        try:
+            info = json.loads(info_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return 0  # not there yet, or caught half-written
+        return int(info.get("port") or 0)
 
     def _write_real_settings(self) -> None:
         """Point ggbmagic's own settings at the real GeoGebra: what a school would do."""

@@ -127,13 +127,18 @@ def save_server_log(server: LabServer, directory: Path) -> None:
         shutil.copy(server.log_path, directory / "server.log")
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: while Playwright's sync API is open, its asyncio loop is
+# the main thread's *running* loop (it runs in a greenlet on this thread), so
+# jupyter_core's ensure_event_loop() -- and with it pytest-jupyter's jp_asyncio_loop in
+# tests/server -- would get that loop and fail with "This event loop is already running".
+# Closing Playwright when pytest leaves tests/browser lets the suites run in any order.
+@pytest.fixture(scope="package")
 def playwright_instance() -> Iterator[Playwright]:
     with sync_playwright() as p:
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     # No try/except: a browser that cannot start is a failure, not a skip.
     b = launch_chromium(playwright_instance)

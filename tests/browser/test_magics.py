@@ -77,18 +77,21 @@ def test_script_stops_at_bad_line(lab: LabPage, notebook: str) -> None:
 
 def test_drag_events(lab: LabPage, notebook: str) -> None:
     """Scenario 3: a user drags A in the applet; %ggb_events shows A's updates and dragEnd."""
-    lab.run(notebook, "%load_ext ggbmagic\n%ggb A = (1, 1)", clean=True)
+    # The kernel's socket thread sets drag_ended when it stores A's dragEnd: the cell
+    # below waits on that, not on time.
+    lab.run(notebook, "%load_ext ggbmagic\n%ggb A = (1, 1)\n"
+                      "import threading\n"
+                      "drag_ended = threading.Event()\n"
+                      "ggb.channel.add_event_sink(lambda events: any(\n"
+                      "    e['type'] == 'dragEnd' and e['target'] == 'A' for e in events)\n"
+                      "    and drag_ended.set())", clean=True)
     kid = lab.kernel_id(notebook)
     lab.wait_ggb_ready(kid)
     lab.drag(kid, "A", [[2, 2], [3, 3]])
 
-    # Events travel on the OOB socket; ask the kernel until it holds the dragEnd
-    # (one kernel round trip per try, each a real cell).
-    cell = lab.run(notebook, "%ggb_events --target A", clean=True)
-    deadline = time.monotonic() + 10
-    while "dragEnd" not in cell.text and time.monotonic() < deadline:
-        cell = lab.run(notebook, "%ggb_events --target A", clean=True)
-    text = cell.text
+    waited = lab.run(notebook, "print(drag_ended.wait(30))", clean=True)
+    assert waited.stdout.strip() == "True", "the kernel never got the dragEnd"
+    text = lab.run(notebook, "%ggb_events --target A", clean=True).text
     assert "dragEnd" in text, text
     assert "update" in text, text
     # The last update carries A's final position.
@@ -105,8 +108,34 @@ def test_drag_events(lab: LabPage, notebook: str) -> None:
     assert max(i for i, t in enumerate(seq) if t == "update") < seq.index("dragEnd"), seq
 
 
+def test_events_are_flushed_before_each_reply(lab: LabPage, notebook: str) -> None:
+    """A command's events reach the kernel before its answer: the same cell sees them.
+
+    Without the flush, the add of A would wait for the browser's 16 ms batch timer, and
+    the last of 20 quick moves would be held back by the 50 ms update coalescing.
+    """
+    cell = lab.run(notebook, (
+        "%load_ext ggbmagic\n"
+        "import json\n"
+        "%ggb A = (1, 2)\n"
+        "after_add = [[e['type'], e['target']] for e in ggb.events]\n"
+        "for i in range(1, 21):\n"
+        "    ggb.call('setCoords', 'A', i, i)\n"
+        "last = [e.get('value') for e in ggb.events if e['type'] == 'update'"
+        " and e['target'] == 'A'][-1:]\n"
+        "print(json.dumps([after_add, last]))"), clean=True)
+    after_add, last = json.loads(cell.stdout)
+    assert ["add", "A"] in after_add, after_add
+    assert last == ["A = (20, 20)"], last
+
+
 def test_reload_page_same_kernel(lab: LabPage, notebook: str) -> None:
-    """Scenario 4: reload the page; %ggb works again in the same kernel, no %load_ext."""
+    """Scenario 4: reload the page; %ggb works again in the same kernel, no %load_ext.
+
+    The reloaded page finds the live comm (comm_info) and says ``attach``; the kernel's
+    hello answers that. The panel must be back and connected before any request, since
+    a request would also make the kernel send its fallback hello.
+    """
     lab.run(notebook, "%load_ext ggbmagic\n%ggb A = (1, 2)", clean=True)
     kid = lab.kernel_id(notebook)
     lab.wait_ggb_ready(kid)
@@ -114,11 +143,17 @@ def test_reload_page_same_kernel(lab: LabPage, notebook: str) -> None:
     lab.page.reload()
     lab.wait_kernel(notebook)
     assert lab.kernel_id(notebook) == kid, "the reload must keep the same kernel"
+    lab.wait_ggb_ready(kid, timeout_ms=30_000)  # no request has run since the reload
+    status = lab.run(notebook, "c = ggb.channel\n"
+                               "print(c.counters.connections, c.peers, c.state.value)",
+                     clean=True)
+    assert status.stdout.split() == ["2", "1", "ready"], status.text
+    # The re-attached comm carries the commands.
     cell = lab.run(notebook, "%ggb C = (7, 8)", clean=True)
     assert re.search(r"C\s*=\s*\(7,\s*8\)", cell.text), cell.text
-    lab.wait_ggb_ready(kid, timeout_ms=5_000)
-    check = lab.run(notebook, "print(ggb.coords('C'))", clean=True)
-    assert check.stdout.strip() == "(7.0, 8.0)"
+    check = lab.run(notebook, "print(ggb.coords('C'), ggb.channel.counters.connections)",
+                    clean=True)
+    assert check.stdout.strip() == "(7.0, 8.0) 2"
 
 
 def test_two_notebooks_no_cross_talk(lab: LabPage, nb_name: str) -> None:

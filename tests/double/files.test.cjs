@@ -129,16 +129,20 @@ test('setBase64 reads deflated entries (as GeoGebra writes them)', async () => {
   assert.deepEqual(state(other), state(api));
 });
 
-test('setBase64 with garbage leaves the construction alone and skips the callback', async () => {
+test('setBase64 with garbage leaves the construction alone and skips the callback', { timeout: 10000 }, async () => {
   const { api } = build();
   const before = api.getXML();
   const origError = console.error;
   const errors = [];
-  console.error = (...a) => errors.push(a.join(' '));
+  let reported;
+  const failed = new Promise((resolve) => { reported = resolve; });
+  console.error = (...a) => { errors.push(a.join(' ')); reported(); };
   let called = false;
   try {
     api.setBase64('bm90IGEgemlw', () => { called = true; });
-    await new Promise((r) => setTimeout(r, 20));
+    // The double reports the failure where it would have loaded the file: once it
+    // has, nothing of this call is still to come (no sleep needed to see that).
+    await failed;
   } finally {
     console.error = origError;
   }

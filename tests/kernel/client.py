@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import io
+import itertools
 import json
 import math
 import os
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_client.manager import KernelManager
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, unix_connect
 
 from ggbmagic.paths import socket_path
@@ -125,9 +127,57 @@ class FakeGeoGebra:
         raise ValueError(f"{method} is not a GeoGebra API method")
 
 
+#: What the kernel may send, and the fields each message must carry (docs/protocol.md).
+COMM_FIELDS: dict[str, dict[str, type | tuple[type, ...]]] = {
+    "hello": {"kernel_id": str, "token": str, "max_frame_bytes": int},
+    "command": {"id": str, "text": str},
+    "batch": {"id": str, "stop_on_error": bool, "lines": list},
+    "call": {"id": str, "method": str, "args": list},
+    "snapshot": {"id": str},
+    "ping": {"id": str},
+    "open": {"app": dict},
+}
+OOB_FIELDS: dict[str, dict[str, type | tuple[type, ...]]] = {
+    "welcome": {"kernel_id": str, "max_frame_bytes": int},
+    "error": {"code": str, "message": str},
+    "pong": {"time": (int, float)},
+}
+
+
+def malformed(msg: Any, fields: dict[str, dict[str, type | tuple[type, ...]]]) -> str | None:
+    """Why *msg* is not a well-formed kernel message of the protocol, or None if it is.
+
+    >>> malformed({"v": 1, "type": "ping", "id": "x"}, COMM_FIELDS) is None
+    True
+    """
+    if not isinstance(msg, dict):
+        return f"not a JSON object: {msg!r:.200}"
+    if msg.get("v") != 1:
+        return f"version {msg.get('v')!r}, not 1: {msg!r:.200}"
+    kind = msg.get("type")
+    if kind not in fields:
+        return f"unknown type {kind!r}: {msg!r:.200}"
+    for name, kind_of in fields[kind].items():
+        value = msg.get(name)
+        # bool is an int in Python: a flag is never a number, a number never a flag.
+        if not isinstance(value, kind_of) or (isinstance(value, bool) and kind_of is not bool):
+            return f"{kind} without a valid {name!r}: {msg!r:.200}"
+    if kind == "batch" and not all(
+            isinstance(line, dict) and isinstance(line.get("line"), int)
+            and isinstance(line.get("text"), str) for line in msg["lines"]):
+        return f"batch with a malformed line: {msg!r:.200}"
+    return None
+
+
 @dataclass
 class BrowserPlayer:
-    """Plays the JupyterLab side: comm in (IOPub), OOB socket out."""
+    """Plays the JupyterLab side: comm in (IOPub), OOB socket out.
+
+    Like the real bridge (frontend/src/bridge.ts) it handles the kernel's messages one at
+    a time, in the order they arrived, on one worker thread. A malformed message from the
+    kernel (comm or OOB frame) is never dropped silently: it goes into ``problems``, and
+    :class:`KernelSession` fails the test on it.
+    """
 
     runtime_dir: Path
     answer: bool = True
@@ -136,23 +186,54 @@ class BrowserPlayer:
     comm_id: str | None = None
     hello: dict[str, Any] | None = None
     received: list[dict[str, Any]] = field(default_factory=list)
+    #: Request ids in the order they arrived (IOPub order) and their replies were sent.
+    arrived: list[str] = field(default_factory=list)
+    answered: list[str] = field(default_factory=list)
+    #: The most requests ever handled at the same time (the bridge: 1).
+    max_busy: int = 0
     oob_frames: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
     ws: ClientConnection | None = None
     connect_on_hello: bool = True
     send_ready: bool = True
     connected: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _frames: threading.Condition = field(default_factory=threading.Condition)
+    _inbox: queue.Queue[dict[str, Any] | None] = field(default_factory=queue.Queue)
+    _worker: threading.Thread | None = None
+    _pings: itertools.count[int] = field(default_factory=itertools.count)
+    _busy: int = 0
+    _busy_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self._worker = threading.Thread(target=self._work, name="browser-player", daemon=True)
+        self._worker.start()
 
     @property
     def socket(self) -> Path:
         assert self.hello is not None, "no hello received yet"
         return socket_path(self.hello["kernel_id"], self.runtime_dir)
 
-    def on_comm(self, data: dict[str, Any]) -> None:
-        # Runs on its own thread; an exception here fails the test through pytest's
-        # unhandled-thread-exception warning (warnings are errors).
+    def on_comm(self, data: Any) -> None:
+        """One comm message (comm_open or comm_msg data) from the kernel, from IOPub."""
+        problem = malformed(data, COMM_FIELDS)
+        if problem is not None:
+            self.problems.append(f"comm message from the kernel: {problem}")
+            return
+        if "id" in data:
+            self.arrived.append(data["id"])
+        self._inbox.put(data)
+
+    def _work(self) -> None:
+        while (data := self._inbox.get()) is not None:
+            try:
+                self._handle(data)
+            except Exception as exc:  # a bug of the stand-in must fail the test too
+                self.problems.append(f"handling {data.get('type')!r} failed: {exc!r}")
+
+    def _handle(self, data: dict[str, Any]) -> None:
         self.received.append(data)
-        kind = data.get("type")
+        kind = data["type"]
         if kind == "hello":
             self.hello = data
             if self.connect_on_hello and self.ws is None:
@@ -160,7 +241,19 @@ class BrowserPlayer:
             return
         if not self.answer or "id" not in data:
             return
+        with self._busy_lock:
+            self._busy += 1
+            self.max_busy = max(self.max_busy, self._busy)
+        try:
+            self._answer(data)
+        finally:
+            with self._busy_lock:
+                self._busy -= 1
+
+    def _answer(self, data: dict[str, Any]) -> None:
+        kind = data["type"]
         if self.delay:
+            # Simulates a slow applet: the next request waits behind this one.
             time.sleep(self.delay)
         try:
             if kind == "command":
@@ -178,14 +271,14 @@ class BrowserPlayer:
                 result = self.applet.call(data["method"], data["args"])
             elif kind == "snapshot":
                 result = {"objects": [self.applet.describe(n) for n in self.applet.objects]}
-            elif kind == "ping":
+            else:  # ping
                 result = {"version": "fake-1.0", "appName": "classic",
                           "objects": len(self.applet.objects)}
-            else:
-                return
-            self.send({"type": "reply", "id": data["id"], "ok": True, "result": result})
+            reply = {"type": "reply", "id": data["id"], "ok": True, "result": result}
         except Exception as exc:
-            self.send({"type": "reply", "id": data["id"], "ok": False, "error": str(exc)})
+            reply = {"type": "reply", "id": data["id"], "ok": False, "error": str(exc)}
+        self.answered.append(data["id"])
+        self.send(reply)
 
     def connect(self) -> None:
         assert self.hello is not None
@@ -204,9 +297,35 @@ class BrowserPlayer:
     def _read(self, ws: ClientConnection) -> None:
         try:
             for frame in ws:
-                self.oob_frames.append(json.loads(frame))
-        except Exception:
-            pass
+                try:
+                    msg = json.loads(frame)
+                except ValueError:
+                    msg = frame
+                problem = malformed(msg, OOB_FIELDS)
+                if problem is not None:
+                    self.problems.append(f"OOB frame from the kernel: {problem}")
+                    continue
+                with self._frames:
+                    self.oob_frames.append(msg)
+                    self._frames.notify_all()
+        except ConnectionClosed:
+            pass  # the kernel or the test closed the socket
+        except Exception as exc:
+            self.problems.append(f"reading the OOB socket failed: {exc!r}")
+
+    def sync(self, timeout: float = 10.0) -> None:
+        """Return once the kernel has handled every frame sent so far.
+
+        The kernel handles one connection's frames in order and answers a heartbeat with
+        a pong: when the pong is back, everything sent before it has been handled.
+        """
+        stamp = float(next(self._pings)) + 0.5  # never a real clock value
+        self.send({"type": "heartbeat", "time": stamp})
+        with self._frames:
+            if not self._frames.wait_for(
+                    lambda: any(f["type"] == "pong" and f["time"] == stamp
+                                for f in self.oob_frames), timeout):
+                raise AssertionError(f"the kernel did not answer a heartbeat within {timeout} s")
 
     def send(self, msg: dict[str, Any]) -> None:
         assert self.ws is not None, "not connected"
@@ -223,10 +342,18 @@ class BrowserPlayer:
         self.send({"type": "event", "events": [
             {"target": None, "argument": None, "time": now} | item for item in items]})
 
+    def disconnect(self) -> None:
+        """Close the OOB socket (as a reload would); the worker stays for the next hello."""
+        ws, self.ws = self.ws, None
+        self.connected.clear()
+        if ws is not None:
+            ws.close()
+
     def close(self) -> None:
-        if self.ws is not None:
-            self.ws.close()
-            self.ws = None
+        self.disconnect()
+        self._inbox.put(None)
+        if self._worker is not None:
+            self._worker.join(10)
 
 
 @dataclass
@@ -285,12 +412,15 @@ class KernelSession:
         self.player = BrowserPlayer(runtime_dir, **player)
         self._executions: dict[str, Execution] = {}
         self._stop = threading.Event()
-        self._iopub = threading.Thread(target=self._pump, daemon=True,
-                                       args=(self.kc.get_iopub_msg, self._on_iopub))
-        self._iopub.start()
-        self._shell = threading.Thread(target=self._pump, daemon=True,
-                                       args=(self.kc.get_shell_msg, self._on_shell))
-        self._shell.start()
+        # The channels' own (synchronous) get_msg: the client's get_*_msg wrappers would
+        # give each pump thread an asyncio loop that nobody closes.
+        self._pumps = [
+            threading.Thread(target=self._pump, daemon=True, name=f"pump-{name}",
+                             args=(channel.get_msg, handle))
+            for name, channel, handle in (("iopub", self.kc.iopub_channel, self._on_iopub),
+                                          ("shell", self.kc.shell_channel, self._on_shell))]
+        for pump in self._pumps:
+            pump.start()
 
     def _pump(self, get: Callable[..., dict[str, Any]],
               handle: Callable[[dict[str, Any]], None]) -> None:
@@ -299,10 +429,11 @@ class KernelSession:
                 msg = get(timeout=0.2)
             except queue.Empty:
                 continue
-            except Exception:
+            except Exception as exc:
                 if self._stop.is_set():
                     return
-                continue
+                self.player.problems.append(f"reading a kernel channel failed: {exc!r}")
+                return
             handle(msg)
 
     def _on_iopub(self, msg: dict[str, Any]) -> None:
@@ -312,10 +443,8 @@ class KernelSession:
             self.player.comm_id = content["comm_id"]
         if (kind == "comm_open" and content.get("target_name") == "ggbmagic") or (
                 kind == "comm_msg" and content.get("comm_id") == self.player.comm_id):
-            # Each message on its own thread: a browser does not hold IOPub up while it
-            # works on one answer.
-            threading.Thread(target=self.player.on_comm, args=(content["data"],),
-                             daemon=True).start()
+            # Queued for the player's one worker, in arrival order, as the bridge does.
+            self.player.on_comm(content.get("data"))
             return
         ex = self._executions.get(msg.get("parent_header", {}).get("msg_id") or "")
         if ex is None:
@@ -339,7 +468,8 @@ class KernelSession:
         if ex.reply is not None and ex.idle:
             ex.done.set()
 
-    def execute(self, code: str, timeout: float = 60.0) -> Execution:
+    def execute(self, code: str, timeout: float = 60.0, *, check: bool = True) -> Execution:
+        """Run *code*; with *check*, fail on what the browser stand-in refused meanwhile."""
         # Register before sending: IOPub output can arrive before execute() returns.
         msg = self.kc.session.msg("execute_request", {
             "code": code, "silent": False, "store_history": True, "user_expressions": {},
@@ -349,7 +479,14 @@ class KernelSession:
         self.kc.shell_channel.send(msg)
         if not ex.done.wait(timeout):
             raise TimeoutError(f"cell did not finish within {timeout} s: {code[:80]!r}")
+        if check:
+            self.assert_no_problems()
         return ex
+
+    def assert_no_problems(self) -> None:
+        """Fail on anything the browser stand-in found wrong with the kernel's messages."""
+        problems, self.player.problems[:] = list(self.player.problems), []
+        assert not problems, "the browser stand-in refused:\n" + "\n".join(problems)
 
     def ok(self, code: str, timeout: float = 60.0) -> Execution:
         """Execute and assert that no error came out."""
@@ -360,7 +497,10 @@ class KernelSession:
     def close(self) -> None:
         self._stop.set()
         self.player.close()
+        for pump in self._pumps:
+            pump.join(5)
         try:
             self.kc.stop_channels()
         finally:
             self.km.shutdown_kernel(now=True)
+        self.assert_no_problems()

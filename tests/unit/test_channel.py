@@ -160,24 +160,66 @@ def test_connected_but_not_loaded_times_out(channel: Channel) -> None:
     ws.close()
 
 
-def test_load_failed_and_closed_fail_waiters_at_once(channel: Channel) -> None:
+def _wait_in_thread(ch: Channel, msg: protocol.Request, timeout: float
+                    ) -> tuple[threading.Thread, list[BaseException]]:
+    """``ch.request(msg, timeout)`` on a thread, as a blocked cell would call it."""
+    raised: list[BaseException] = []
+
+    def wait() -> None:
+        try:
+            ch.request(msg, timeout)
+        except BaseException as exc:
+            raised.append(exc)
+
+    thread = threading.Thread(target=wait)
+    thread.start()
+    return thread, raised
+
+
+def _until_waiting(ch: Channel, rec: Recorder) -> None:
+    # The request is registered before it is sent: once sent, it waits for its reply.
+    assert rec.sent_event.wait(5), "the request was never sent"
+    assert ch.pending == 1
+
+
+def test_load_failed_fails_a_waiting_request_at_once(channel: Channel, rec: Recorder) -> None:
     ws = ready(channel)
-    fut = channel.submit(protocol.command("A = (1, 2)"))
+    thread, raised = _wait_in_thread(channel, protocol.command("A = (1, 2)"), 60)
+    _until_waiting(channel, rec)
     ws.send(json.dumps({"v": 1, "type": "load_failed", "url": "https://x/deployggb.js",
                         "message": "offline"}))
-    with pytest.raises(LoadFailedError, match=r"https://x/deployggb\.js"):
-        fut.result(5)
+    # At once: the request would otherwise wait 60 s for its reply.
+    thread.join(10)
+    assert not thread.is_alive(), "the waiting request did not fail when loading failed"
+    assert len(raised) == 1 and isinstance(raised[0], LoadFailedError), raised
+    assert "GeoGebra could not be loaded from https://x/deployggb.js: offline" in str(raised[0])
+    assert channel.pending == 0
     with pytest.raises(LoadFailedError):
         channel.wait_ready(5, 5)
     channel.reopen()
     ws.send(json.dumps({"v": 1, "type": "ready", "applet": {}}))
     channel.wait_ready(5, 5)
+    ws.close()
+
+
+def test_closed_panel_fails_a_waiting_request_at_once(channel: Channel, rec: Recorder) -> None:
+    ws = ready(channel)
+    thread, raised = _wait_in_thread(channel, protocol.command("A = (1, 2)"), 60)
+    _until_waiting(channel, rec)
     ws.send(json.dumps({"v": 1, "type": "closed", "reason": "panel closed"}))
-    ws.send(json.dumps({"v": 1, "type": "heartbeat", "time": 1}))
-    ws.recv(timeout=5)  # frames are handled in order: closed is in effect now
+    thread.join(10)
+    assert not thread.is_alive(), "the waiting request did not fail when the panel closed"
+    assert len(raised) == 1 and isinstance(raised[0], PanelClosedError), raised
+    assert str(raised[0]) == (
+        "The GeoGebra panel of this notebook was closed (panel closed). "
+        "Run `%ggb --open` (or `ggb.open()`) to open the panel again.")
+    assert channel.pending == 0
     assert channel.state is ChannelState.CLOSED
+    # Later requests fail at once too, with the same advice.
     with pytest.raises(PanelClosedError, match="%ggb --open"):
         channel.wait_ready(5, 5)
+    with pytest.raises(PanelClosedError, match="%ggb --open"):
+        channel.submit(protocol.command("B = (1, 2)"))
     ws.close()
 
 
