@@ -36,7 +36,10 @@ def private_dir(path: Path) -> None:
     they left there: it is tightened and emptied, with a warning. A directory that is
     not a directory, or not ours, is refused with a fix-it message.
     """
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except FileExistsError:  # a file (or a dangling link) of that name
+        pass
     info = path.lstat()
     if not stat.S_ISDIR(info.st_mode):
         raise GgbError(f"{path} is not a directory; remove it and load ggbmagic again")

@@ -14,7 +14,7 @@ import { AppletApi, errorText, execute, Outcome } from './execute';
 import { AppletConfig, AppletHandle, createApplet, LoadError } from './loader';
 import { Failure, GeoGebraPanel, Size } from './panel';
 import * as P from './protocol';
-import { relayUrl } from './urls';
+import { redact, relayUrl, withoutQuery } from './urls';
 
 /** The user's settings (schema/plugin.json). */
 export interface GgbSettings {
@@ -566,7 +566,10 @@ export class KernelBridge {
     try {
       ws = new WebSocket(url);
     } catch (err) {
-      console.error(`ggbmagic: cannot open ${url}`, err);
+      // Never the URL itself: it carries the server token (so may the error's text).
+      console.error(
+        `ggbmagic: cannot open ${withoutQuery(url)}: ${redact(String(err), token)}`
+      );
       this.scheduleReconnect();
       return;
     }
