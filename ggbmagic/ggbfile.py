@@ -78,14 +78,14 @@ def _unpack_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path,
                         f"{path} unpacks to more than {max_unpacked} bytes, more than any "
                         "GeoGebra file needs; ggbmagic refuses it. If you trust the file, "
                         "raise `%config GgbMagics.max_ggb_unpacked_bytes`.")
-    except RuntimeError as exc:  # zipfile's "is encrypted, password required"
-        if "encrypt" not in str(exc):
-            raise
-        raise GgbError(f"{path} is not a GeoGebra file: {name} is encrypted "
-                       "(GeoGebra files have no password)") from None
-    except NotImplementedError:
+    except NotImplementedError:  # a RuntimeError too: caught first
         raise GgbError(f"{path} is not a GeoGebra file: {name} uses a compression method "
                        f"({info.compress_type}) that GeoGebra files do not use") from None
+    except RuntimeError as exc:  # zipfile's "is encrypted, password required"
+        if "encrypt" not in str(exc):
+            raise GgbError(f"{path} cannot be unpacked: {str(exc)[:80]}") from None
+        raise GgbError(f"{path} is not a GeoGebra file: {name} is encrypted "
+                       "(GeoGebra files have no password)") from None
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise GgbError(f"{path} is corrupt: {name} fails its checksum "
                        f"or cannot be unpacked ({str(exc)[:80]})") from None
