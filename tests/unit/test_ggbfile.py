@@ -101,7 +101,7 @@ def test_read_and_decode_helpers(tmp_path: Path) -> None:
     for bad, needle in ((None, "no file"), ("", "no file"), ("!!", "not valid base64")):
         with pytest.raises(GgbError, match=needle):
             decode_ggb_base64(bad, path)
-    with pytest.raises(ValueError, match="end in .ggb"):
+    with pytest.raises(ValueError, match=r"end in \.ggb"):
         save_target(tmp_path / "a.txt")
     with pytest.raises(GgbError, match="does not exist"):
         save_target(tmp_path / "nowhere" / "a.ggb")

@@ -151,6 +151,19 @@ def test_every_malformed_frame_is_refused_and_the_connection_stays(
     ws.close()
 
 
+@pytest.mark.parametrize("frame", [
+    '{"v": 1, "type": "event", "events": [{"type": "add", "target": "A", "time": 1e400}]}',
+    '{"v": 1, "type": "ready", "applet": {"zoom": -1e999}}',
+    '{"v": 1, "type": "reply", "id": "x", "ok": true, "result": [1e309]}',
+], ids=["event time", "nested in ready", "in a reply"])
+def test_non_finite_numbers_are_refused_wherever_they_are(frame: str) -> None:
+    # Not only where an answer would fail to encode: a stored event or a reply must not
+    # carry inf either (display, pandas, the next encode).
+    with pytest.raises(protocol.ProtocolError) as info:
+        protocol.decode(frame)
+    assert info.value.code == "malformed" and "out of range" in info.value.message
+
+
 def test_a_browser_error_frame_is_counted_not_echoed(channel: Channel,
                                                      caplog: pytest.LogCaptureFixture) -> None:
     ws = authed(channel)
@@ -179,10 +192,26 @@ def test_a_peer_that_never_reads_is_still_read_at_full_speed(channel: Channel) -
     # more than the socket buffers hold): the kernel must keep reading, so the `ready`
     # sent last is handled. Before, the read loop waited on the unread answers forever.
     ws = authed(channel)
-    for i in range(20_000):
-        ws.send(f"garbage {i}")
-    ws.send(json.dumps({"v": 1, "type": "ready", "applet": {"version": "t"}}))
-    channel.wait_ready(ready_timeout=30, connect_timeout=30)
+
+    def flood() -> None:
+        # On a thread: if the kernel stops reading, these sends block, and the wait
+        # below fails after its timeout instead of the test hanging.
+        try:
+            for i in range(20_000):
+                ws.send(f"garbage {i}")
+            ws.send(json.dumps({"v": 1, "type": "ready", "applet": {"version": "t"}}))
+        except (ConnectionClosed, OSError):  # the socket shut down below
+            pass
+
+    sender = threading.Thread(target=flood, daemon=True)
+    sender.start()
+    try:
+        channel.wait_ready(ready_timeout=60, connect_timeout=60)
+    finally:
+        if sender.is_alive():
+            # The raw socket, not ws.close(): that would wait for the blocked send.
+            ws.socket.shutdown(socket.SHUT_RDWR)
+        sender.join(10)
     assert channel.counters.malformed == 20_000
     assert channel.counters.answers_dropped > 0
     assert channel.peers == 1

@@ -92,7 +92,7 @@ def test_our_directory_owned_by_someone_else_is_refused(shared: Path) -> None:
     ours.mkdir(mode=0o700)
     as_nobody(ours)
     ch = Channel(kernel_id=KERNEL_ID, runtime_dir=shared, send=nothing, hello=nothing)
-    with pytest.raises(GgbError, match="belongs to another user.*Remove it"):
+    with pytest.raises(GgbError, match=r"belongs to another user.*Remove it"):
         ch.start()
     ch.stop()
 
