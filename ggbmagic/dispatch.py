@@ -78,8 +78,14 @@ class MainThreadDispatcher:
         self._run_queued()
 
     def drain(self) -> None:
-        """Run every queued call now, if called on the owning thread (else do nothing)."""
-        if threading.get_ident() == self._thread:
+        """Without a usable loop: run every queued call now, if on the owning thread.
+
+        With a loop (in a kernel) this does nothing: callbacks then run between cells,
+        from the loop, never inside the API call of a running cell (whose output they
+        would join).
+        """
+        loop = self._loop
+        if threading.get_ident() == self._thread and (loop is None or loop.is_closed()):
             self._run_queued()
 
     def _run_queued(self) -> None:

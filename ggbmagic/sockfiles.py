@@ -10,6 +10,7 @@ kernel") tells our kernel's listener from anyone else's.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -36,10 +37,8 @@ def private_dir(path: Path) -> None:
     they left there: it is tightened and emptied, with a warning. A directory that is
     not a directory, or not ours, is refused with a fix-it message.
     """
-    try:
+    with contextlib.suppress(FileExistsError):  # a file (or dangling link): refused below
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except FileExistsError:  # a file (or a dangling link) of that name
-        pass
     info = path.lstat()
     if not stat.S_ISDIR(info.st_mode):
         raise GgbError(f"{path} is not a directory; remove it and load ggbmagic again")

@@ -92,6 +92,15 @@ class RawKernel:
         return "".join(m["content"]["text"] for m in mine
                        if m["msg_type"] == "stream" and m["content"]["name"] == "stdout")
 
+    def wait_stdout(self, msg_id: str, text: str, timeout: float = 60.0) -> None:
+        """Wait until the cell *msg_id* has printed *text* (e.g. to know it is running)."""
+        with self._cond:
+            ok = self._cond.wait_for(lambda: any(
+                m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "stream"
+                and text in m["content"]["text"] for m in self.iopub), timeout)
+        if not ok:
+            raise TimeoutError(f"the cell did not print {text!r} within {timeout} s")
+
     def hello(self) -> dict[str, Any]:
         """The data of the last ggbmagic comm_open / hello seen."""
         with self._cond:
