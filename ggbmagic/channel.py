@@ -12,6 +12,7 @@ socket thread resolves; there is no polling.
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
 import enum
 import logging
@@ -139,6 +140,11 @@ class Channel:
     def port(self) -> int | None:
         """The loopback port, once listening on the TCP transport."""
         return self._server.port
+
+    @property
+    def _loop(self) -> asyncio.AbstractEventLoop | None:
+        # The socket thread's loop (tests schedule closes on it); it lives in OOBServer.
+        return self._server.loop
 
     def start(self, timeout: float = 10.0) -> None:
         """Start the socket thread and wait until it listens. Raises if it cannot."""

@@ -135,6 +135,11 @@ class OOBServer:
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop | None:
+        """The socket thread's event loop (None before start)."""
+        return self._loop
+
     def start(self, timeout: float) -> None:
         """Start the socket thread and wait until it listens. Raises if it cannot."""
         if self.running:
