@@ -297,6 +297,24 @@ def test_the_loopback_channel_works_and_writes_a_private_port_file(tmp_path: Pat
     assert not port_file.exists()
 
 
+def test_the_loopback_port_has_the_same_pre_hello_limits(tmp_path: Path) -> None:
+    # On Windows any local user can reach the port: the same limits as the socket.
+    ch = Channel(kernel_id=KERNEL_ID, runtime_dir=tmp_path, send=nothing, hello=nothing,
+                 use_tcp=True)
+    ch.start()
+    url = f"ws://127.0.0.1:{ch.port}/"
+    try:
+        with connect(url) as ws:
+            ws.send("x" * (protocol.PRE_HELLO_MAX_FRAME_BYTES + 1))
+            assert close_code(ws) == 1009
+        waiting = [connect(url).__enter__() for _ in range(MAX_UNAUTHENTICATED + 1)]
+        assert close_code(waiting[0]) == 1013
+        for ws in waiting[1:]:
+            ws.close()
+    finally:
+        ch.stop()
+
+
 def test_the_port_file_is_created_never_followed(tmp_path: Path) -> None:
     # O_EXCL: a link planted where the port file goes is not written through.
     victim = tmp_path / "victim.txt"
