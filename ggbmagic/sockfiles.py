@@ -45,6 +45,10 @@ def private_dir(path: Path) -> None:
     if not _owned(info):
         raise GgbError(f"{path} belongs to another user (uid {info.st_uid}); ggbmagic will "
                        "not put its socket there. Remove it, or ask its owner to.")
+    if os.name == "nt":
+        # No POSIX modes (a directory always reads as 0o777): the profile's ACLs guard it,
+        # and emptying it here would delete other kernels' port files.
+        return
     mode = stat.S_IMODE(info.st_mode)
     if mode == 0o700:
         return

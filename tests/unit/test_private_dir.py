@@ -153,3 +153,17 @@ def test_a_non_directory_is_refused(tmp_path: Path, make: Callable[[Path], Any])
     make(target)
     with pytest.raises(GgbError, match="not a directory"):
         private_dir(target)
+
+
+def test_windows_modes_are_not_read_as_loose(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # On Windows every directory reads as 0o777: that must not empty it (other kernels'
+    # port files live there). Simulated: os.name as Windows reports it.
+    ours = socket_dir(tmp_path)
+    ours.mkdir()
+    os.chmod(ours, 0o777)
+    (ours / "other-kernel.port").write_text("1234")
+    monkeypatch.setattr(os, "name", "nt")
+    private_dir(ours)
+    monkeypatch.undo()
+    assert (ours / "other-kernel.port").exists()
