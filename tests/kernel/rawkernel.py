@@ -39,6 +39,7 @@ class RawKernel:
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=60)
         self.iopub: list[dict[str, Any]] = []
+        self.last: list[dict[str, Any]] = []  # the IOPub messages of the last run()
         self._cond = threading.Condition()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._pump, daemon=True)
@@ -86,11 +87,18 @@ class RawKernel:
             mine = [m for m in self.iopub if m["parent_header"].get("msg_id") == msg_id]
         if not done:
             raise TimeoutError(f"cell did not finish within {timeout} s: {code[:80]!r}")
+        self.last = mine
         for m in mine:
             if m["msg_type"] == "error":
                 raise AssertionError(f"{m['content']['ename']}: {m['content']['evalue']}")
         return "".join(m["content"]["text"] for m in mine
                        if m["msg_type"] == "stream" and m["content"]["name"] == "stdout")
+
+    def data(self, mime: str) -> list[Any]:
+        """The *mime* outputs (execute_result, display_data) of the last run()."""
+        return [m["content"]["data"][mime] for m in self.last
+                if m["msg_type"] in ("execute_result", "display_data")
+                and mime in m["content"]["data"]]
 
     def wait_stdout(self, msg_id: str, text: str, timeout: float = 60.0) -> None:
         """Wait until the cell *msg_id* has printed *text* (e.g. to know it is running)."""

@@ -130,6 +130,27 @@ def test_callbacks_stay_bounded_while_a_cell_runs(kernel: RawKernel) -> None:
     ws.close()
 
 
+def test_event_text_is_text_in_the_cells_html(kernel: RawKernel) -> None:
+    # A shared .ggb file's object names and texts reach the events table: in the
+    # notebook's HTML they must be text, never markup.
+    img = '[link=x"><img/src="x"/onerror="alert(document.domain)">]A[/link]'
+    kernel.run("%load_ext ggbmagic")
+    ws = kernel.connect()
+    ws.send(json.dumps({"v": 1, "type": "event", "events": [
+        {"type": "update", "target": img, "argument": None, "time": 1.0,
+         "value": "[link=javascript:alert(1)]x[/link]"},
+        {"type": "select", "target": "[/oops]", "argument": "Circle[a, 2]", "time": 2.0}]}))
+    ws.send(json.dumps({"v": 1, "type": "ready", "applet": {"version": "t"}}))
+    kernel.run("ggb.channel.wait_ready(30, 30)")
+    kernel.run("%ggb_events")
+    (html,) = kernel.data("text/html")
+    (plain,) = kernel.data("text/plain")
+    assert "<img" not in html and "href" not in html
+    assert "&lt;img/src=" in html
+    assert "Circle[a, 2]" in plain and "[/oops]" in plain
+    ws.close()
+
+
 def test_the_loopback_transport_in_a_kernel(runtime: Path) -> None:
     k = RawKernel(runtime, env={"GGBMAGIC_TRANSPORT": "tcp"})
     try:
