@@ -244,7 +244,10 @@ class OOBServer:
         if not authenticated:
             return
         self._raise_limit(ws)
-        await ws.send(protocol.encode(protocol.welcome(self.kernel_id, self._max_frame())))
+        try:
+            await ws.send(protocol.encode(protocol.welcome(self.kernel_id, self._max_frame())))
+        except ConnectionClosed:
+            return  # gone right after its hello
         self._on_welcome(ws)
         try:
             async for frame in ws:
