@@ -121,8 +121,9 @@ async def test_a_wrong_first_frame_and_then_the_browser_gets_in(
     ws = await jp_ws_fetch("ggbmagic", "oob", kernel_id)
     assert (await hello(ws, token))["type"] == "welcome"
     await ws.write_message(json.dumps({"v": 1, "type": "ready", "applet": {"version": "t"}}))
-    state = await cells.run("print(ggb.channel.state.value)")
-    assert state.strip() in ("ready", "connected")
+    # wait_ready: the kernel's thread handles `ready` a moment after the welcome.
+    state = await cells.run("ggb.channel.wait_ready(30, 30); print(ggb.channel.state.value)")
+    assert state.strip() == "ready"
     ws.close()
 
 
