@@ -107,6 +107,10 @@ async def test_frames_too_large_are_answered_then_closed_1009(
     await ws.write_message("y" * (2 << 20))
     assert await read(ws) is None
     assert ws.close_code == 1011
+    # A new connection's welcome comes after the kernel counted the closed one's 1009.
+    again = await jp_ws_fetch("ggbmagic", "oob", kernel_id)
+    assert (await hello(again, token))["type"] == "welcome"
+    again.close()
     counters = await cells.run("print(ggb.channel.counters.frame_too_large)")
     assert counters.strip() == "2"
 
