@@ -9,7 +9,8 @@ export PATH := $(BIN):$(PATH)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: help venv install install-dev chromium demo lint typecheck test test-py test-ts bench bench-fuzz clean
+.PHONY: help venv install install-dev chromium demo lint typecheck test test-py test-ts test-real \
+	conformance-record lessons-record bench bench-fuzz clean
 
 help:  ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -57,6 +58,24 @@ test-py: install-dev chromium  ## all Python tests: unit, shell, kernel, server 
 	$(BIN)/python -m pytest
 
 test: lint test-ts test-py  ## everything CI runs
+
+# The real GeoGebra is never in the repository (its licence): it is looked for in
+# $GGBMAGIC_REAL_GEOGEBRA or ~/.cache/ggbmagic/real-geogebra (../shared/tools/real-geogebra.py).
+REAL_GGB_CHECK = $(PY) -c 'import sys; from tests.browser._geogebra import real_geogebra_dir, \
+  default_real_geogebra_dir as d, REAL_GEOGEBRA_HINT as h; \
+  sys.exit(0 if real_geogebra_dir() else f"make: no real GeoGebra at {d()}; {h}")'
+
+test-real: install-dev chromium  ## only the browser tests' [real] variants (fails without the real GeoGebra)
+	@$(REAL_GGB_CHECK)
+	GGBMAGIC_REQUIRE_REAL_GEOGEBRA=1 $(BIN)/python -m pytest tests/browser tests/conformance -m real_geogebra
+
+conformance-record: install-dev chromium  ## re-record tests/conformance/real-answers.json from the real GeoGebra
+	@$(REAL_GGB_CHECK)
+	$(BIN)/python -m tests.conformance.run record
+
+lessons-record: install-dev chromium  ## run notebooks/0*.ipynb on the real GeoGebra and store their outputs
+	@$(REAL_GGB_CHECK)
+	$(BIN)/python -m tests.browser.record_lessons
 
 bench: install-dev chromium  ## round-trip benchmarks (kernel and browser paths, p50/p95) and the fuzz run
 	$(BIN)/python benchmarks/bench_kernel.py

@@ -1,37 +1,48 @@
-"""End-to-end latency of ggbmagic in a real JupyterLab + headless Chromium.
+"""End-to-end latency of ggbmagic in a real JupyterLab + headless Chromium, on both GeoGebras.
 
-Run: ``.venv/bin/python benchmarks/bench_browser.py`` (from the repository root).
+Run: ``.venv/bin/python benchmarks/bench_browser.py [--geogebra double|real|both]``
+(from the repository root). The default is the test double, plus the real GeoGebra when
+its files are on the machine (see tests/browser/_geogebra.py); ``real`` fails without them.
 
 What it measures, inside the kernel (``time.perf_counter`` in the cell itself):
 
 * ``command``: 200 round trips of ``ggb.command('x = 1')`` (kernel → comm → browser →
-  test double → relay → kernel); p50, p95, min, max in ms, after 10 warm-up calls.
-* ``script``: one ``%%ggb`` cell of 1,000 lines (run through ``run_cell_magic`` so the
-  magic's whole path is timed), wall time in ms.
+  GeoGebra → relay → kernel) after 10 warm-up calls; p50 and p95 in ms.
+* ``magic``: 200 ``%ggb -q x = 1`` line magics (the magic's whole path, no display),
+  split into three parts per round trip, each reported as p50/p95:
+  - ``geogebra``: GeoGebra's own time for the command, ``evalCommandGetLabels``, timed
+    in the page by wrapping the API object's method (``performance.now``);
+  - ``describe``: the describe calls the frontend makes for the result
+    (getObjectType, getValueString, getDefinitionString, getCommandString, isDefined,
+    getVisible, getX/Y/Zcoord, getValue), timed the same way;
+  - ``transport``: the rest — kernel, comm, JupyterLab, the relay and the socket.
+* ``script``: one ``%%ggb`` cell of 1,000 lines, wall time, and GeoGebra's share.
+* For the double only: the same ``command`` loop with its drawing off
+  (``window.__ggbDoubleNoRender``), to show what its SVG redraw costs.
 
-GeoGebra itself cannot load here; deployggb.js is answered with the test double
-(tests/browser/assets). The double evaluates commands in microseconds, so the numbers
-are ggbmagic's transport and JupyterLab's, not GeoGebra's. Playwright is attached to
-the page (it receives every websocket frame), which adds roughly 0.6–1 ms per round
-trip; no other request is intercepted.
-
-Prints one JSON object and one readable line.
+Playwright is attached to the page (it receives every websocket frame), which adds
+roughly 0.6–1 ms per round trip. Prints one JSON document and readable lines. Figures
+taken on a shared machine are not final.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import math
 import os
 import platform
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from tests.browser._geogebra import real_geogebra_dir  # noqa: E402
 from tests.browser._lab import LabPage, launch_chromium  # noqa: E402
 from tests.browser._server import LabServer  # noqa: E402
 
@@ -39,67 +50,91 @@ N_COMMANDS = 200
 N_WARMUP = 10
 SCRIPT_LINES = 1000
 
+PRELUDE = """\
+import json as _json, time as _time
+def _timed(fn, n, warm):
+    for _ in range(warm):
+        fn()
+    out = []
+    for _ in range(n):
+        t0 = _time.perf_counter()
+        fn()
+        out.append((_time.perf_counter() - t0) * 1000.0)
+    return out
+"""
+
 COMMAND_CELL = f"""\
-import json as _json, math as _math, time as _time
-for _ in range({N_WARMUP}):
-    ggb.command('x = 1')
-_ts = []
-for _ in range({N_COMMANDS}):
-    _t0 = _time.perf_counter()
-    ggb.command('x = 1')
-    _ts.append((_time.perf_counter() - _t0) * 1000.0)
-_ts.sort()
-def _pct(p):  # nearest rank
-    return _ts[max(0, _math.ceil(p / 100.0 * len(_ts)) - 1)]
-print("BENCH" + _json.dumps({{
-    "command_n": len(_ts), "command_p50_ms": _pct(50), "command_p95_ms": _pct(95),
-    "command_min_ms": _ts[0], "command_max_ms": _ts[-1]}}))
+print("BENCH" + _json.dumps(_timed(lambda: ggb.command('x = 1'), {N_COMMANDS}, {N_WARMUP})))
+"""
+
+MAGIC_CELL = f"""\
+_ip = get_ipython()
+print("BENCH" + _json.dumps(_timed(lambda: _ip.run_line_magic('ggb', '-q x = 1'),
+                                   {N_COMMANDS}, 0)))
 """
 
 SCRIPT_CELL = f"""\
 _body = "\\n".join(f"q{{i}} = ({{i}}, {{i % 7}})" for i in range({SCRIPT_LINES}))
 _t0 = _time.perf_counter()
 get_ipython().run_cell_magic('ggb', '-q', _body)
-_script_ms = (_time.perf_counter() - _t0) * 1000.0
-print("BENCH" + _json.dumps({{
-    "script_lines": {SCRIPT_LINES}, "script_ms": _script_ms,
-    "script_last_exists": ggb.exists("q{SCRIPT_LINES - 1}")}}))
+print("BENCH" + _json.dumps({{"ms": (_time.perf_counter() - _t0) * 1000.0,
+                             "last_exists": ggb.exists("q{SCRIPT_LINES - 1}")}}))
 """
 
-# Time spent inside the test double's evalCommandGetLabels (its evaluator, its
-# synchronous SVG re-render, and any listener it calls back synchronously), so the
-# double's own cost can be told apart from ggbmagic's transport.
+# Wraps the page's API object (window[appletId], the object the product calls) so that
+# each evalCommandGetLabels opens a "trip" and the describe calls after it add to it.
 WRAP_JS = """(aid) => {
-  const api = window.__ggbDouble.applets[aid];
-  const orig = api.evalCommandGetLabels;
-  window.__bench = {ms: 0, calls: 0};
-  api.evalCommandGetLabels = function (...a) {
-    const t0 = performance.now();
-    try { return orig.apply(this, a); }
-    finally { window.__bench.ms += performance.now() - t0; window.__bench.calls++; }
+  const api = window[aid];
+  const DESCRIBE = ['getObjectType', 'getValueString', 'getDefinitionString',
+    'getCommandString', 'isDefined', 'getVisible', 'getXcoord', 'getYcoord',
+    'getZcoord', 'getValue'];
+  const trips = [];
+  window.__benchTrips = trips;
+  const wrap = (name, onTime) => {
+    const orig = api[name];
+    api[name] = function (...a) {
+      const t0 = performance.now();
+      try { return orig.apply(this, a); } finally { onTime(performance.now() - t0); }
+    };
   };
+  wrap('evalCommandGetLabels', (ms) => { trips.push({geogebra: ms, describe: 0}); });
+  for (const name of DESCRIBE) {
+    wrap(name, (ms) => { if (trips.length) trips[trips.length - 1].describe += ms; });
+  }
 }"""
 
 
-def _bench_line(stdout: str) -> dict[str, object]:
+def pct(values: list[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    s = sorted(values)
+    return s[max(0, math.ceil(p / 100.0 * len(s)) - 1)]
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    # The mean as well: the page's performance.now() ticks in 0.1 ms steps (Chromium
+    # coarsens it), so sub-tick parts show only in the mean over many round trips.
+    return {"p50_ms": round(pct(values, 50), 3), "p95_ms": round(pct(values, 95), 3),
+            "mean_ms": round(sum(values) / len(values), 3), "n": len(values)}
+
+
+def _bench(stdout: str) -> Any:
     line = next((ln for ln in stdout.splitlines() if ln.startswith("BENCH")), None)
     if line is None:
         raise RuntimeError(f"no BENCH line in the cell's output:\n{stdout}")
-    return dict(json.loads(line[len("BENCH"):]))
+    return json.loads(line[len("BENCH"):])
 
 
-def _take_double_time(lab: LabPage) -> dict[str, float]:
-    got = lab.page.evaluate("() => { const b = window.__bench; "
-                            "window.__bench = {ms: 0, calls: 0}; return b; }")
-    return {"ms": float(got["ms"]), "calls": float(got["calls"])}
+def _trips(lab: LabPage) -> list[dict[str, float]]:
+    got = lab.page.evaluate("() => window.__benchTrips.splice(0)")
+    return [{"geogebra": float(t["geogebra"]), "describe": float(t["describe"])} for t in got]
 
 
-def main() -> int:
-    server = LabServer(name="bench").start()
+def run_one(which: str) -> dict[str, Any]:
+    server = LabServer(name=f"bench-{which}", geogebra=which).start()
     try:
         with sync_playwright() as p:
             browser = launch_chromium(p)
-            lab = LabPage.open(browser, server, route_all=False)
+            lab = LabPage.open(browser, server)
             nb = server.create_notebook("bench.ipynb")
             t0 = time.monotonic()
             lab.goto_notebook(nb)
@@ -107,52 +142,97 @@ def main() -> int:
             t0 = time.monotonic()
             lab.run(nb, "%load_ext ggbmagic\n%ggb A = (1, 2)", clean=True)
             t_first = time.monotonic() - t0
-            lab.wait_ggb_ready()
             kid = lab.kernel_id(nb)
+            lab.wait_ggb_ready(kid)
+            lab.run(nb, PRELUDE, clean=True)
             lab.page.evaluate(WRAP_JS, lab.applet_id(kid))
-            _take_double_time(lab)
-            result = _bench_line(lab.run(nb, COMMAND_CELL, timeout_ms=300_000,
-                                         clean=True).stdout)
-            dbl = _take_double_time(lab)
-            result["command_double_mean_ms"] = dbl["ms"] / max(dbl["calls"], 1)
-            # The same again with the double's drawing off: what remains is ggbmagic's
-            # transport and JupyterLab's message handling.
-            lab.page.evaluate("() => { window.__ggbDoubleNoRender = true; }")
-            bare = _bench_line(lab.run(nb, COMMAND_CELL, timeout_ms=300_000,
-                                       clean=True).stdout)
-            lab.page.evaluate("() => { window.__ggbDoubleNoRender = false; }")
-            _take_double_time(lab)
-            for key in ("command_p50_ms", "command_p95_ms"):
-                result[key.replace("command_", "command_no_drawing_")] = bare[key]
-            result.update(_bench_line(lab.run(nb, SCRIPT_CELL, timeout_ms=300_000,
-                                              clean=True).stdout))
-            dbl = _take_double_time(lab)
-            result["script_double_ms"] = dbl["ms"]
-            result.update({
+
+            command = _bench(lab.run(nb, COMMAND_CELL, timeout_ms=300_000, clean=True).stdout)
+            _trips(lab)
+            magic = _bench(lab.run(nb, MAGIC_CELL, timeout_ms=300_000, clean=True).stdout)
+            trips = _trips(lab)
+            if len(trips) != len(magic):
+                raise RuntimeError(f"{len(magic)} magics but {len(trips)} commands in the page")
+            transport = [m - t["geogebra"] - t["describe"]
+                         for m, t in zip(magic, trips, strict=True)]
+            script = _bench(lab.run(nb, SCRIPT_CELL, timeout_ms=300_000, clean=True).stdout)
+            script_geogebra = sum(t["geogebra"] for t in _trips(lab))
+            result: dict[str, Any] = {
+                "geogebra": which,
+                "geogebra_version": lab.applet_api(kid, "api => api.getVersion()"),
+                "command": summary(command),
+                "magic": {
+                    "total": summary(magic),
+                    "geogebra": summary([t["geogebra"] for t in trips]),
+                    "describe": summary([t["describe"] for t in trips]),
+                    "transport": summary(transport),
+                },
+                "script": {"lines": SCRIPT_LINES, "ms": round(script["ms"], 1),
+                           "geogebra_ms": round(script_geogebra, 1),
+                           "last_exists": script["last_exists"]},
                 "open_notebook_s": round(t_open, 2),
                 "first_cell_with_load_ext_s": round(t_first, 2),
-                "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                            "platform": platform.platform()},
-            })
+            }
+            if which == "double":
+                lab.page.evaluate("() => { window.__ggbDoubleNoRender = true; }")
+                bare = _bench(lab.run(nb, COMMAND_CELL, timeout_ms=300_000,
+                                      clean=True).stdout)
+                lab.page.evaluate("() => { window.__ggbDoubleNoRender = false; }")
+                _trips(lab)
+                result["command_no_drawing"] = summary(bare)
+            assert not lab.geogebra_org_requests, lab.geogebra_org_requests
             browser.close()
     finally:
         server.stop()
         server.cleanup()
-    for key in ("command_p50_ms", "command_p95_ms", "command_min_ms", "command_max_ms",
-                "command_no_drawing_p50_ms", "command_no_drawing_p95_ms",
-                "command_double_mean_ms", "script_ms", "script_double_ms"):
-        result[key] = round(result[key], 3)
-    print(json.dumps(result, indent=2))
-    print(f"ggb.command round trip: p50 {result['command_p50_ms']:.2f} ms, "
-          f"p95 {result['command_p95_ms']:.2f} ms (n={result['command_n']}); "
-          f"[test double's own share: mean {result['command_double_mean_ms']:.2f} ms; "
-          f"with its drawing off: p50 {result['command_no_drawing_p50_ms']:.2f} ms, "
-          f"p95 {result['command_no_drawing_p95_ms']:.2f} ms]; "
-          f"%%ggb with {result['script_lines']} lines: {result['script_ms']:.0f} ms "
-          f"[of which inside the test double: {result['script_double_ms']:.0f} ms]; "
-          f"first cell with %load_ext: {result['first_cell_with_load_ext_s']:.2f} s")
+    return result
+
+
+def describe(r: dict[str, Any]) -> str:
+    m = r["magic"]
+    lines = [
+        f"[{r['geogebra']} {r['geogebra_version']}] ggb.command:"
+        f" p50 {r['command']['p50_ms']:.2f} ms,"
+        f" p95 {r['command']['p95_ms']:.2f} ms (n={r['command']['n']})",
+        f"  %ggb: p50 {m['total']['p50_ms']:.2f} / p95 {m['total']['p95_ms']:.2f} ms = "
+        f"GeoGebra's own {m['geogebra']['p50_ms']:.2f} / {m['geogebra']['p95_ms']:.2f}"
+        f" + describe {m['describe']['p50_ms']:.2f} / {m['describe']['p95_ms']:.2f}"
+        f" + transport {m['transport']['p50_ms']:.2f} / {m['transport']['p95_ms']:.2f}"
+        f" (p50 / p95 of each part; means {m['geogebra']['mean_ms']:.3f}"
+        f" + {m['describe']['mean_ms']:.3f} + {m['transport']['mean_ms']:.3f})",
+        f"  %%ggb with {r['script']['lines']} lines: {r['script']['ms']:.0f} ms"
+        f" (GeoGebra's own: {r['script']['geogebra_ms']:.0f} ms);"
+        f" first cell with %load_ext: {r['first_cell_with_load_ext_s']:.2f} s",
+    ]
+    if "command_no_drawing" in r:
+        lines.append(f"  ggb.command with the double's drawing off: p50 "
+                     f"{r['command_no_drawing']['p50_ms']:.2f} ms, p95 "
+                     f"{r['command_no_drawing']['p95_ms']:.2f} ms")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(prog="bench_browser.py")
+    ap.add_argument("--geogebra", choices=["double", "real", "both", "auto"], default="auto",
+                    help="auto (default): the double, and the real GeoGebra when present")
+    args = ap.parse_args(argv)
+    which = {"double": ["double"], "real": ["real"], "both": ["double", "real"]}.get(
+        args.geogebra, ["double", "real"] if real_geogebra_dir() else ["double"])
+    if "real" in which and real_geogebra_dir() is None:
+        print("no real GeoGebra on this machine (see tests/browser/_geogebra.py)",
+              file=sys.stderr)
+        return 2
+    results = [run_one(w) for w in which]
+    doc = {"results": results,
+           "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                       "platform": platform.platform()}}
+    print(json.dumps(doc, indent=2))
+    for r in results:
+        print(describe(r))
+    if "real" not in which:
+        print("(no real GeoGebra here: only the double was measured)")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

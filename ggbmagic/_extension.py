@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import os
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from . import _active, protocol
 from .applet import GeoGebra
@@ -76,7 +77,14 @@ def load(shell: Any) -> None:
 
     def hello() -> protocol.HelloMsg:
         channel = holder["channel"]
-        return protocol.hello(kernel_id, channel.token, channel.max_frame_bytes)
+        # After a page reload the browser builds a fresh applet where the kernel last
+        # showed it, starting from the construction copied after the last cell.
+        ggb = magics.geogebra
+        wish = (ggb.placement if ggb is not None else None) or magics.placement or None
+        placement = cast("protocol.Placement | None", wish)
+        restore = ggb.inline.ggb_b64 if ggb is not None and ggb.inline.used else None
+        return protocol.hello(kernel_id, channel.token, channel.max_frame_bytes,
+                              placement=placement, restore=restore)
 
     link = CommLink(hello)
     channel = Channel(
@@ -99,6 +107,10 @@ def load(shell: Any) -> None:
     link.hello()  # opens the comm: the browser builds the panel and connects back
     magics.geogebra = GeoGebra(channel, settings=magics)
     _active.set_active(channel, magics)
+    shell.events.register("post_run_cell", magics.geogebra.inline.post_run_cell)
+    if magics.placement == "inline":
+        # The applet's place is this cell's output (hello told the browser so).
+        magics.geogebra.inline.show()
     if magics.variable:
         shell.push({magics.variable: magics.geogebra}, interactive=False)
     _loaded = Loaded(shell, magics, channel, link)
@@ -110,6 +122,9 @@ def unload(shell: Any) -> None:
     _active.clear()
     if loaded is None:
         return
+    if loaded.magics.geogebra is not None:
+        with contextlib.suppress(ValueError):
+            shell.events.unregister("post_run_cell", loaded.magics.geogebra.inline.post_run_cell)
     loaded.magics.geogebra = None
     loaded.magics.unloaded = True
     if loaded.channel is not None:

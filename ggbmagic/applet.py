@@ -13,6 +13,8 @@ import asyncio
 import base64
 import binascii
 import concurrent.futures
+import contextlib
+import math
 import os
 import re
 import sys
@@ -37,7 +39,14 @@ from .display import (
     SvgImage,
     as_object_list,
 )
-from .errors import GgbCommandError, GgbError, GgbTimeoutError, NoFrontendError
+from .errors import (
+    GgbCommandError,
+    GgbError,
+    GgbTimeoutError,
+    GgbValueTypeError,
+    NoFrontendError,
+    NoPlaceError,
+)
 from .events import Event, select
 from .ggbfile import (
     DEFAULT_MAX_UNPACKED_BYTES,
@@ -47,6 +56,8 @@ from .ggbfile import (
     read_ggb,
     save_target,
 )
+from .inline import InlineOutputs
+from .labels import object_count, relabel_note
 from .script import ScriptLine, parse_script
 
 # check_ggb and atomic_write live in ggbfile; they stay importable from here.
@@ -76,6 +87,7 @@ class Settings(Protocol):
     timeout: float
     ready_timeout: float
     connect_timeout: float
+    placement: str
 
 
 @dataclass
@@ -83,13 +95,15 @@ class DefaultSettings:
     timeout: float = 5.0
     ready_timeout: float = 30.0
     connect_timeout: float = 10.0
+    #: "panel", "inline", or "" for the browser's own setting.
+    placement: str = ""
 
 
 class GgbScriptError(GgbCommandError):
     """A script line failed; ``result`` holds the lines that ran (nothing is lost)."""
 
     def __init__(self, failed: protocol.LineResult, result: ScriptResult) -> None:
-        super().__init__(failed["text"], failed["line"])
+        super().__init__(failed["text"], failed["line"], str(failed.get("error") or ""))
         self.result = result
 
 
@@ -172,6 +186,10 @@ class GeoGebra:
         self._callbacks_lock = threading.Lock()
         channel.add_event_sink(self._on_events)
         self.api = _ApiProxy(self)
+        #: The applet in cells' outputs (``%ggb --open --inline``), see inline.py.
+        self.inline = InlineOutputs(channel.kernel_id, self.call, self._answers_now)
+        #: The placement the last `open` asked for; a reloaded page is told it in hello.
+        self.placement: str | None = None
 
     # --- plumbing -----------------------------------------------------------------
 
@@ -185,15 +203,30 @@ class GeoGebra:
     def _ready(self) -> None:
         self._main.drain()
         self._channel.wait_ready(self._settings.ready_timeout, self._settings.connect_timeout)
+        self._check_placement()
+
+    def _answers_now(self) -> bool:
+        return self._channel.state is ChannelState.READY and self._channel.peers > 0
+
+    def _check_placement(self) -> None:
+        """Act on where the browser shows the applet: nowhere is an error that says what
+        to do; inline without an output to live in gets one in this cell."""
+        where = self._channel.placement.get("where")
+        if where == "none":
+            raise NoPlaceError(str(self._channel.placement.get("message") or ""))
+        if where == "inline" and not self._channel.placement.get("hosted"):
+            self.inline.show_once()
 
     def _run(self, msg: protocol.Request, post: Callable[[Any], T], timeout: float) -> T:
         self._ready()
-        return post(self._channel.request(msg, timeout))
+        return post(self._channel.request(protocol.with_timeout(msg, timeout), timeout))
 
     async def _arun(self, msg: protocol.Request, post: Callable[[Any], T], timeout: float) -> T:
         if not (self._channel.state is ChannelState.READY and self._channel.peers):
             await asyncio.to_thread(self._ready)
-        fut = self._channel.submit(msg)
+        else:
+            self._check_placement()
+        fut = self._channel.submit(protocol.with_timeout(msg, timeout))
         try:
             result = await asyncio.wait_for(asyncio.wrap_future(fut), timeout)
         except (asyncio.TimeoutError, concurrent.futures.TimeoutError):
@@ -217,9 +250,12 @@ class GeoGebra:
         def post(result: Any) -> CommandResult:
             ok = bool(isinstance(result, dict) and result.get("ok"))
             if not ok:
-                raise GgbCommandError(text.strip())
+                detail = result.get("error") if isinstance(result, dict) else None
+                raise GgbCommandError(text.strip(), detail=str(detail or ""))
             labels = [str(x) for x in result.get("labels") or []]
-            return CommandResult(text.strip(), True, labels, as_object_list(result))
+            changed = [str(x) for x in result.get("changed") or []]
+            return CommandResult(text.strip(), True, labels, as_object_list(result),
+                                 changed=changed, note=relabel_note(text, labels) or "")
 
         return post
 
@@ -312,7 +348,13 @@ class GeoGebra:
     def _call_msg(method: str, args: tuple[Any, ...]) -> protocol.CallMsg:
         if not _METHOD_RE.match(method):
             raise ValueError(f"{method!r} is not a GeoGebra API method name (e.g. 'getValue')")
-        return protocol.call(method, list(args))
+        expect = None
+        if method == "setBase64" and args and isinstance(args[0], str):
+            # The browser confirms the load by the object count (setBase64's callback
+            # never comes in GeoGebra 5.0.745).
+            with contextlib.suppress(ValueError, binascii.Error):
+                expect = object_count(base64.b64decode(args[0]))
+        return protocol.call(method, list(args), expect_objects=expect)
 
     def call(self, method: str, *args: Any, timeout: float | None = None) -> Any:
         """Call one Apps API method of the applet and return its result.
@@ -336,22 +378,29 @@ class GeoGebra:
                            "create it first or check the spelling (names are case-sensitive)")
 
     def value(self, name: str) -> float:
-        """The numeric value of *name* (1.0/0.0 for booleans). Raises if it does not exist.
+        """The numeric value of *name* or of an expression (1.0/0.0 for booleans); ``nan``
+        for an undefined number, ``inf``/``-inf`` for infinite ones.
+
+        Raises :class:`GgbError` if *name* does not exist, and
+        :class:`GgbValueTypeError` for an object that has no number (a point: use
+        :meth:`coords`; a text or list: :meth:`value_string`).
 
             >>> ggb.value("d")   # doctest: +SKIP
             5.0
         """
-        result = float(self.call("getValue", name))
-        if result == 0.0:  # GeoGebra also answers 0 for a missing name
-            self._require(name)
-        return result
+        number = _as_number(self.call("getValue", name))
+        if math.isnan(number) or number == 0.0:
+            # 0 is also GeoGebra's answer for a missing name, NaN for a point or a text.
+            return _judge_value(name, number, str(self.call("getObjectType", name) or ""))
+        return number
 
     async def avalue(self, name: str) -> float:
         """``await`` twin of :meth:`value`."""
-        result = float(await self.acall("getValue", name))
-        if result == 0.0 and not await self.acall("exists", name):
-            raise GgbError(f"there is no GeoGebra object named {name!r}")
-        return result
+        number = _as_number(await self.acall("getValue", name))
+        if math.isnan(number) or number == 0.0:
+            kind = await self.acall("getObjectType", name)
+            return _judge_value(name, number, str(kind or ""))
+        return number
 
     def value_string(self, name: str) -> str:
         """GeoGebra's text for *name*, e.g. ``"A = (1, 2)"``."""
@@ -430,7 +479,14 @@ class GeoGebra:
         and leaves the construction as it was."""
         source, data = read_ggb(path, self._max_unpacked())
         encoded = base64.b64encode(data).decode("ascii")
-        ok = self.call("setBase64", encoded, timeout=self._timeout(timeout) * 4)
+        # The browser answers once the file's objects are in the applet (it counts them:
+        # setBase64's callback never comes in GeoGebra 5.0.745), or fails at the timeout.
+        msg = protocol.call("setBase64", [encoded], expect_objects=object_count(data))
+        try:
+            ok = self._run(msg, _identity, self._timeout(timeout) * 4)
+        except GgbTimeoutError:
+            raise GgbTimeoutError(f"GeoGebra did not finish loading {source} in time; "
+                                  "try a longer --timeout") from None
         if ok is False:
             raise GgbError(f"GeoGebra could not open {source}")
 
@@ -530,14 +586,30 @@ class GeoGebra:
                       rtt_ms=rtt, objects=info.get("objects"), counters=counters,
                       callbacks_dropped=self._main.dropped)
 
-    def open(self, app_name: str | None = None) -> None:
-        """Open (or reveal) the GeoGebra panel; *app_name* switches app (e.g. 'geometry')."""
+    def open(self, app_name: str | None = None, placement: str | None = None) -> None:
+        """Open (or reveal) the GeoGebra applet; *app_name* switches app (e.g. 'geometry').
+
+        *placement* is ``"panel"`` (beside the notebook) or ``"inline"`` (in this cell's
+        output); by default ``GgbMagics.placement``, else the browser's own setting. The
+        construction stays the same wherever it is shown.
+
+            >>> ggb.open(placement="inline")   # doctest: +SKIP
+        """
+        where = placement or self._settings.placement or None
+        if where is not None and where not in protocol.PLACEMENTS:
+            raise ValueError(f"placement must be 'panel' or 'inline', not {where!r}")
         app: protocol.AppOptions = {"appName": app_name} if app_name else {}
+        self.placement = where
         self._channel.reopen()
+        self._channel.placement = {}  # the browser says anew where the applet went
         if app_name and self._channel.applet.get("appName") != app_name:
             # Before sending: the rebuilt applet's `ready` must not race our wait.
             self._channel.mark_rebuilding()
-        self._channel.notify(dict(protocol.open_panel(app)))
+        self._channel.notify(dict(protocol.open_panel(
+            app, cast(protocol.Placement, where) if where else None)))
+        if where == "inline":
+            # After `open`, in the same IOPub order: the browser moves the applet into it.
+            self.inline.show()
         self._ready()
 
     def __repr__(self) -> str:
@@ -547,3 +619,34 @@ class GeoGebra:
 
 def _identity(value: Any) -> Any:
     return value
+
+
+_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:_\{[^}]*\}|_[A-Za-z0-9])?'*$")
+#: Object types whose getValue is a number (NaN meaning undefined).
+_NUMBER_TYPES = frozenset({"numeric", "angle", "angle3d", "boolean", "segment", "segment3d",
+                           "polygon", "polygon3d", "triangle", "quadrilateral", "pentagon",
+                           "hexagon", "arc", "sector", ""})
+_COORD_TYPES = frozenset({"point", "vector", "point3d", "vector3d"})
+
+
+def _as_number(raw: Any) -> float:
+    """getValue's answer as a float; None (an older browser's NaN) is NaN."""
+    if raw is None:
+        return math.nan
+    return float(raw)
+
+
+def _judge_value(name: str, number: float, kind: str) -> float:
+    """What value() gives for getValue's NaN or 0, knowing the object's type ('' if none)."""
+    if kind == "" and number == 0.0 and _NAME_RE.match(name.strip()):
+        raise GgbError(f"there is no GeoGebra object named {name!r}; "
+                       "create it first or check the spelling (names are case-sensitive)")
+    if not math.isnan(number) or kind in _NUMBER_TYPES:
+        return number
+    if kind in _COORD_TYPES:
+        raise GgbValueTypeError(name, kind, f"ggb.coords({name!r}) for its coordinates or "
+                                            f"ggb.value_string({name!r}) for its text")
+    hint = f"ggb.value_string({name!r}) for its text"
+    if kind == "function":
+        hint += f", or ggb.value({name + '(2)'!r}) for its value at 2"
+    raise GgbValueTypeError(name, kind, hint)

@@ -93,6 +93,8 @@ class Channel:
         self.events = events if events is not None else EventLog()
         self.counters = Counters()
         self.applet: dict[str, Any] = {}
+        #: The browser's last `placement` frame: where the applet is shown (docs/protocol.md).
+        self.placement: dict[str, Any] = {}
         self._send = send
         self._hello = hello
         self._max_frame = max_frame_bytes
@@ -234,6 +236,10 @@ class Channel:
                 self._state = ChannelState.CLOSED
                 self._cond.notify_all()
             self._fail_pending(PanelClosedError(self._closed_reason))
+        elif msg["type"] == "placement":
+            with self._cond:
+                self.placement = dict(msg)
+                self._cond.notify_all()
         elif msg["type"] == "heartbeat":
             return protocol.pong(msg["time"])
         elif msg["type"] == "error":
@@ -252,6 +258,7 @@ class Channel:
                                                          ChannelState.READY)
             if lost:
                 self._state = ChannelState.DISCONNECTED
+                self.placement = {}  # the next browser says where it shows the applet
             self._cond.notify_all()
         if lost:
             self._fail_pending(GgbError(

@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from rich.console import Console, RenderableType
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from .events import Event
+from .labels import relabel_note
 from .protocol import LineResult, ObjectInfo
 
 __all__ = [
@@ -119,12 +120,19 @@ def _ok(ok: bool) -> Text:
 
 @dataclass(repr=False)
 class CommandResult(_Rich):
-    """What one GeoGebra command did: ``ok``, the labels it created and their objects."""
+    """What one GeoGebra command did: ``ok``, the labels it created and their objects.
+
+    ``changed``: for a command that created nothing (SetColor, SetValue, Delete, …), the
+    objects its events named. ``note``: why an object has another label than the one
+    written (``ln = …`` becomes ``ln_{1}``).
+    """
 
     text: str
     ok: bool
     labels: list[str]
     objects: list[ObjectInfo]
+    changed: list[str] = field(default_factory=list)
+    note: str = ""
 
     def __getitem__(self, name: str) -> ObjectInfo:
         for obj in self.objects:
@@ -134,7 +142,12 @@ class CommandResult(_Rich):
 
     def __rich__(self) -> RenderableType:
         if not self.objects:
-            note = "done (no new objects)" if self.ok else "failed"
+            if not self.ok:
+                note = "failed"
+            elif self.changed:
+                note = "done, changed " + ", ".join(self.changed)
+            else:
+                note = "done (no new objects)"
             return Text.assemble(_ok(self.ok), " ", (str(self.text), "bold"), f"  — {note}")
         table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
         for col in ("", "name", "type", "value"):
@@ -142,6 +155,9 @@ class CommandResult(_Rich):
         for obj in self.objects:
             table.add_row(_ok(self.ok), plain(obj.get("name")), plain(obj.get("type")),
                           plain(obj.get("value")))
+        if self.note:
+            # Below the table, not as its caption: a caption wraps to the table's width.
+            return Group(table, Text(self.note, style="italic"))
         return table
 
 
@@ -195,14 +211,29 @@ class ScriptResult(_Rich):
         table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
         for col in ("line", "", "command", "created"):
             table.add_column(col, overflow="fold")
-        for rec in self.records():
-            created = rec["values"] or ("—" if rec["ok"] else "failed")
-            table.add_row(plain(rec["line"]), _ok(rec["ok"]), plain(rec["command"]),
-                          plain(created))
+        notes: list[str] = []
+        for rec, line in zip(self.records(), self.lines, strict=False):
+            # plain()/Text(): GeoGebra's and the browser's words are never rich markup.
+            created = plain(rec["values"]) if rec["values"] else Text(_line_outcome(line))
+            table.add_row(plain(rec["line"]), _ok(rec["ok"]), plain(rec["command"]), created)
+            note = relabel_note(str(line.get("text", "")), line.get("labels") or [])
+            if note:
+                notes.append(f"line {line.get('line')}: {note}")
         skipped = self.total - len(self.lines)
         if skipped > 0:
             table.caption = f"{skipped} line(s) not run after the failure"
+        if notes:
+            return Group(table, *(Text(note, style="italic") for note in notes))
         return table
+
+
+def _line_outcome(line: LineResult) -> str:
+    """The "created" cell of a line that created nothing."""
+    if not line.get("ok"):
+        error = line.get("error")
+        return f"failed: {error}" if error else "failed"
+    changed = line.get("changed") or []
+    return "changed " + ", ".join(changed) if changed else "—"
 
 
 _OBJECT_COLUMNS = ("name", "type", "definition", "value", "x", "y", "z")
@@ -299,12 +330,44 @@ class EventTable(_Rich):
         for col in ("seq", "type", "target", "detail"):
             table.add_column(col, overflow="fold")
         for e in self.events:
-            detail = e.get("value") or e.get("argument")
             table.add_row(plain(e.get("seq")), plain(e.get("type")), plain(e.get("target")),
-                          plain(detail))
+                          Text(event_detail(e)))
         if self.dropped:
             table.caption = f"{self.dropped} older event(s) dropped (buffer full)"
         return table
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, float):
+        return _fmt_number(value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_plain(v)}" for k, v in value.items())
+    return "" if value is None else str(value)
+
+
+def event_detail(event: Event) -> str:
+    """The "detail" cell of an event: its value, the objects it names, its other fields.
+
+    >>> event_detail({"seq": 1, "type": "deleteGeos", "target": None, "argument": None,
+    ...               "time": 0.0, "targets": ["A", "B"]})
+    'A, B'
+    """
+    parts: list[str] = []
+    if event.get("value"):
+        parts.append(str(event["value"]))
+    argument = event.get("argument")
+    # GeoGebra repeats the target as the argument of e.g. updateStyle: say it once.
+    if argument not in (None, "", event.get("target")):
+        parts.append(_plain(argument))
+    targets = event.get("targets")
+    if targets:
+        parts.append(_plain(targets))
+    fields = event.get("fields")
+    if fields:
+        parts.append(_plain(fields))
+    return "; ".join(parts)
 
 
 @dataclass(repr=False)

@@ -10,8 +10,10 @@ __all__ = [
     "GgbCommandError",
     "GgbError",
     "GgbTimeoutError",
+    "GgbValueTypeError",
     "LoadFailedError",
     "NoFrontendError",
+    "NoPlaceError",
     "PanelClosedError",
 ]
 
@@ -24,6 +26,19 @@ class GgbError(Exception):
 
 class NoFrontendError(GgbError):
     """No browser answered: not a Jupyter frontend, or the ggbmagic extension is missing."""
+
+
+class NoPlaceError(GgbError):
+    """The frontend has no place beside the notebook for the GeoGebra panel."""
+
+    def __init__(self, detail: str = "") -> None:
+        detail = f" ({detail})" if detail else ""
+        super().__init__(
+            "This Jupyter frontend offers no place beside the notebook for the GeoGebra "
+            f"panel{detail}. Show the applet in the cell's output instead: run "
+            "`%ggb --open --inline` (or `%config GgbMagics.placement = 'inline'` before "
+            "`%load_ext ggbmagic`), or open the notebook in JupyterLab or Notebook 7."
+        )
 
 
 class PanelClosedError(GgbError):
@@ -62,3 +77,13 @@ class GgbCommandError(GgbError):
         )
         self.text = text
         self.line = line
+
+
+class GgbValueTypeError(GgbError, TypeError):
+    """``value()`` of an object that has no number (a point, a text, a list, …)."""
+
+    def __init__(self, name: str, kind: str, instead: str) -> None:
+        super().__init__(f"{name!r} is a {kind}, not a number: ggb.value() reads numbers. "
+                         f"Use {instead}.")
+        self.name = name
+        self.kind = kind

@@ -38,6 +38,8 @@ class Event(TypedDict):
     argument: Any
     time: float
     value: NotRequired[str]
+    targets: NotRequired[list[str]]
+    fields: NotRequired[dict[str, Any]]
 
 
 class EventLog:
@@ -97,6 +99,12 @@ def _convert(item: EventItem) -> Event:
     }
     if isinstance(item.get("value"), str):
         event["value"] = item["value"]
+    targets = item.get("targets")
+    if isinstance(targets, list):
+        event["targets"] = [str(t) for t in targets]
+    fields = item.get("fields")
+    if isinstance(fields, dict) and fields:
+        event["fields"] = fields
     return event
 
 

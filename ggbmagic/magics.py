@@ -15,7 +15,7 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class, no_var_expand
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 from IPython.display import display
-from traitlets import Bool, Float, Int, Unicode
+from traitlets import Bool, Enum, Float, Int, Unicode
 from traitlets.config import Configurable
 
 from .applet import GgbScriptError
@@ -30,14 +30,14 @@ __all__ = ["GgbMagics"]
 
 NEEDS_FRONTEND = (
     "ggbmagic needs a Jupyter notebook frontend: the GeoGebra applet lives in the browser. "
-    "Open this notebook in JupyterLab 4 with the ggbmagic extension installed "
+    "Open this notebook in JupyterLab 4 or Notebook 7 with the ggbmagic extension installed "
     "(`pip install ggbmagic`), then run `%load_ext ggbmagic` there."
 )
 
 # Options of %ggb / %%ggb, for splitting the line before the verbatim GeoGebra command.
 _VALUED = {"-t", "--timeout", "--app", "--scale", "-o", "--output", "--load", "--save"}
-_FLAGS = {"-q", "--quiet", "--open", "--png", "--svg", "--transparent", "--continue",
-          "--clear", "-h", "--help"}
+_FLAGS = {"-q", "--quiet", "--open", "--inline", "--panel", "--png", "--svg", "--transparent",
+          "--continue", "--clear", "-h", "--help"}
 
 
 @contextmanager
@@ -72,6 +72,10 @@ class GgbMagics(Magics, Configurable):
                                                         ".ggb file that load() and save() "
                                                         "accept.").tag(config=True)
     quiet = Bool(False, help="Return nothing from %ggb (errors still show).").tag(config=True)
+    placement = Enum(["", "panel", "inline"], "",
+                     help="Where the applet is shown: 'panel' (beside the notebook), 'inline' "
+                          "(in the output of the cell that opens it), or '' for the frontend's "
+                          "own setting (Settings → ggbmagic → placement).").tag(config=True)
     variable = Unicode("ggb", help="Name under which %load_ext binds the GeoGebra object "
                                    "('' for none).").tag(config=True)
 
@@ -114,6 +118,10 @@ class GgbMagics(Magics, Configurable):
     @argument("-t", "--timeout", type=float, help="seconds to wait for GeoGebra's answer")
     @argument("-q", "--quiet", action="store_true", help="return nothing (errors still show)")
     @argument("--open", action="store_true", help="open (or reveal) the GeoGebra panel")
+    @argument("--inline", action="store_true",
+              help="open the applet in this cell's output (implies --open)")
+    @argument("--panel", action="store_true",
+              help="open the applet in the panel beside the notebook (implies --open)")
     @argument("--app", help="with --open: the GeoGebra app (classic, graphing, geometry, 3d…)")
     @argument("--png", action="store_true", help="end with a PNG snapshot of the construction")
     @argument("--svg", action="store_true", help="end with an SVG snapshot")
@@ -136,6 +144,7 @@ class GgbMagics(Magics, Configurable):
             %ggb                                  # connection status
             %ggb --png                            # a snapshot of the construction
             %ggb --open --app geometry            # (re)open the panel
+            %ggb --open --inline                  # the applet in this cell's output
             %ggb --save lesson.ggb / --load lesson.ggb
 
         Cell form: a script, one command a line, ``#`` comments; stops at the first
@@ -185,8 +194,11 @@ class GgbMagics(Magics, Configurable):
     def _run_line(self, args: Any, command: str) -> Any:
         ggb = self._ggb()
         timeout = self._timeout(args)
-        if args.open:
-            ggb.open(args.app)
+        if args.inline and args.panel:
+            raise UsageError("choose one place: --inline (in this cell) or --panel (beside "
+                             "the notebook)")
+        if args.open or args.inline or args.panel:
+            ggb.open(args.app, "inline" if args.inline else "panel" if args.panel else None)
         elif args.app:
             raise UsageError("--app goes with --open, e.g. %ggb --open --app geometry")
         if args.clear:
@@ -200,7 +212,8 @@ class GgbMagics(Magics, Configurable):
         if args.save:
             ggb.save(args.save, timeout=timeout)
         if result is None and not (args.png or args.svg or args.load or args.save
-                                   or args.open or args.clear):
+                                   or args.open or args.inline or args.panel
+                                   or args.clear):
             result = ggb.status()
         return self._finish(args, result)
 

@@ -31,6 +31,7 @@ else:  # pragma: no cover - Python 3.10
 __all__ = [
     "BROWSER_TYPES",
     "DEFAULT_MAX_FRAME_BYTES",
+    "PLACEMENTS",
     "PRE_HELLO_MAX_FRAME_BYTES",
     "PROTOCOL_VERSION",
     "RELAY_CHALLENGE_HEADER",
@@ -47,6 +48,7 @@ __all__ = [
     "command",
     "decode",
     "encode",
+    "encode_floats",
     "error",
     "hello",
     "new_id",
@@ -57,6 +59,7 @@ __all__ = [
     "short",
     "snapshot",
     "welcome",
+    "with_timeout",
 ]
 
 PROTOCOL_VERSION = 1
@@ -115,6 +118,8 @@ class CommandResult(TypedDict):
     ok: bool
     labels: list[str]
     objects: list[ObjectInfo]
+    error: NotRequired[str]
+    changed: NotRequired[list[str]]
 
 
 class LineResult(CommandResult):
@@ -133,6 +138,8 @@ class EventItem(TypedDict):
     argument: Any
     time: float
     value: NotRequired[str]
+    targets: NotRequired[list[str]]
+    fields: NotRequired[dict[str, Any]]
 
 
 # --- kernel -> browser (comm data) ----------------------------------------------------
@@ -147,6 +154,11 @@ class AppOptions(TypedDict, total=False):
     showAlgebraInput: bool
 
 
+#: Where the applet is shown: beside the notebook, or in a cell's output.
+Placement = Literal["panel", "inline"]
+PLACEMENTS: tuple[str, ...] = ("panel", "inline")
+
+
 class HelloMsg(TypedDict):
     v: int
     type: Literal["hello"]
@@ -154,6 +166,8 @@ class HelloMsg(TypedDict):
     token: str
     max_frame_bytes: int
     app: NotRequired[AppOptions]
+    placement: NotRequired[Placement]
+    restore: NotRequired[str]
 
 
 class CommandMsg(TypedDict):
@@ -161,6 +175,7 @@ class CommandMsg(TypedDict):
     type: Literal["command"]
     id: str
     text: str
+    timeout_ms: NotRequired[int]
 
 
 class BatchMsg(TypedDict):
@@ -169,6 +184,7 @@ class BatchMsg(TypedDict):
     id: str
     stop_on_error: bool
     lines: list[BatchLine]
+    timeout_ms: NotRequired[int]
 
 
 class CallMsg(TypedDict):
@@ -177,24 +193,29 @@ class CallMsg(TypedDict):
     id: str
     method: str
     args: list[Any]
+    timeout_ms: NotRequired[int]
+    expect_objects: NotRequired[int]
 
 
 class SnapshotMsg(TypedDict):
     v: int
     type: Literal["snapshot"]
     id: str
+    timeout_ms: NotRequired[int]
 
 
 class PingMsg(TypedDict):
     v: int
     type: Literal["ping"]
     id: str
+    timeout_ms: NotRequired[int]
 
 
 class OpenMsg(TypedDict):
     v: int
     type: Literal["open"]
     app: AppOptions
+    placement: NotRequired[Placement]
 
 
 Request = CommandMsg | BatchMsg | CallMsg | SnapshotMsg | PingMsg
@@ -230,6 +251,14 @@ class ClosedMsg(TypedDict):
     reason: str
 
 
+class PlacementMsg(TypedDict):
+    v: int
+    type: Literal["placement"]
+    where: Literal["panel", "inline", "none"]
+    hosted: bool
+    message: NotRequired[str]
+
+
 class ReplyMsg(TypedDict):
     v: int
     type: Literal["reply"]
@@ -260,7 +289,7 @@ class ErrorMsg(TypedDict):
 
 BrowserToKernel = (
     ClientHelloMsg | ReadyMsg | LoadFailedMsg | ClosedMsg | ReplyMsg | EventMsg
-    | HeartbeatMsg | ErrorMsg
+    | HeartbeatMsg | ErrorMsg | PlacementMsg
 )
 
 # The fields each browser message must carry, with their JSON types.
@@ -269,6 +298,7 @@ _REQUIRED: dict[str, dict[str, tuple[type, ...]]] = {
     "ready": {"applet": (dict,)},
     "load_failed": {"url": (str,), "message": (str,)},
     "closed": {"reason": (str,)},
+    "placement": {"where": (str,), "hosted": (bool,)},
     "reply": {"id": (str,), "ok": (bool,)},
     "event": {"events": (list,)},
     "heartbeat": {"time": (int, float)},
@@ -280,6 +310,11 @@ BROWSER_TYPES = frozenset(_REQUIRED)
 def new_id() -> str:
     """A fresh request id (uuid4, as text)."""
     return str(uuid.uuid4())
+
+
+#: Key of the object standing for NaN / Infinity / -Infinity, which JSON cannot carry.
+FLOAT_KEY = "$float"
+_FLOATS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 
 
 def encode(message: dict[str, Any] | KernelToBrowser | ErrorMsg) -> str:
@@ -300,6 +335,37 @@ def short(value: Any, limit: int = QUOTE_CHARS) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
+def _float_hook(obj: dict[str, Any]) -> Any:
+    # {"$float": "nan"} is how the browser sends NaN/±Infinity (docs/protocol.md, Numbers).
+    if len(obj) == 1 and FLOAT_KEY in obj:
+        value = _FLOATS.get(obj[FLOAT_KEY]) if isinstance(obj[FLOAT_KEY], str) else None
+        if value is not None:
+            return value
+    return obj
+
+
+def encode_floats(value: Any) -> Any:
+    """*value* with every NaN/±Infinity replaced by its ``{"$float": …}`` marker."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return {FLOAT_KEY: "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")}
+    if isinstance(value, list | tuple):
+        return [encode_floats(v) for v in value]
+    if isinstance(value, dict):
+        return {k: encode_floats(v) for k, v in value.items()}
+    return value
+
+
+def with_timeout(msg: Request, seconds: float) -> Request:
+    """Tell the browser how long the kernel waits, so it never runs the request later.
+
+    A little less than the kernel's own wait (10 %, at most 250 ms): a browser that gives
+    up says why (e.g. "did not finish loading the file") before the kernel's plain timeout.
+    """
+    ms = int(seconds * 1000)
+    msg["timeout_ms"] = max(1, ms - min(250, ms // 10))
+    return msg
+
+
 def decode(frame: str | bytes, max_bytes: int = DEFAULT_MAX_FRAME_BYTES,
            limit_name: str = "GgbMagics.max_frame_bytes") -> BrowserToKernel:
     """Check one frame from the browser and return it as a typed message.
@@ -317,8 +383,10 @@ def decode(frame: str | bytes, max_bytes: int = DEFAULT_MAX_FRAME_BYTES,
         )
     try:
         text = frame if isinstance(frame, str) else frame.decode("utf-8")
+        # Literal non-finite numbers are refused; the browser's {"$float": …} markers
+        # (docs/protocol.md, Numbers) are the one way NaN/±Infinity arrive.
         data = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float,
-                          parse_int=_bounded_int)
+                          parse_int=_bounded_int, object_hook=_float_hook)
     except RecursionError:
         raise ProtocolError("malformed", "frame nests too deeply") from None
     except (ValueError, UnicodeDecodeError) as exc:
@@ -342,6 +410,8 @@ def decode(frame: str | bytes, max_bytes: int = DEFAULT_MAX_FRAME_BYTES,
         # bool is an int in Python; a version or time must not be a bool.
         if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
             raise ProtocolError("malformed", f"{kind!r} message needs field {field!r}")
+    if kind == "placement" and data["where"] not in ("panel", "inline", "none"):
+        raise ProtocolError("malformed", "'placement' needs where = panel, inline or none")
     if kind == "event":
         # The whole batch is checked before any of it is stored (docs/protocol.md).
         for index, item in enumerate(data["events"]):
@@ -362,8 +432,9 @@ def _event_problem(item: Any) -> str:
     if target is not None and not isinstance(target, str):
         return "has a 'target' that is neither a string nor null"
     time = item.get("time")
-    if time is not None and (not isinstance(time, (int, float)) or isinstance(time, bool)):
-        return "has a 'time' that is not a number"
+    if time is not None and (not isinstance(time, (int, float)) or isinstance(time, bool)
+                             or not math.isfinite(time)):
+        return "has a 'time' that is not a finite number"
     return ""
 
 
@@ -421,13 +492,22 @@ def _base(kind: str) -> dict[str, Any]:
 
 
 def hello(kernel_id: str, token: str, max_frame_bytes: int,
-          app: AppOptions | None = None) -> HelloMsg:
-    """The comm_open data: what the browser needs to connect back."""
+          app: AppOptions | None = None, *, placement: Placement | None = None,
+          restore: str | None = None) -> HelloMsg:
+    """The comm_open data: what the browser needs to connect back.
+
+    *placement* overrides the browser's default place for the applet; *restore* is the
+    construction (base64 .ggb) a freshly built applet starts from (after a page reload).
+    """
     msg = cast(HelloMsg, _base("hello") | {
         "kernel_id": kernel_id, "token": token, "max_frame_bytes": max_frame_bytes,
     })
     if app:
         msg["app"] = app
+    if placement:
+        msg["placement"] = placement
+    if restore:
+        msg["restore"] = restore
     return msg
 
 
@@ -444,11 +524,17 @@ def batch(lines: list[BatchLine], stop_on_error: bool = True,
     })
 
 
-def call(method: str, args: list[Any], request_id: str | None = None) -> CallMsg:
-    """One method of the applet's API object."""
-    return cast(CallMsg, _base("call") | {
-        "id": request_id or new_id(), "method": method, "args": args,
+def call(method: str, args: list[Any], request_id: str | None = None,
+         expect_objects: int | None = None) -> CallMsg:
+    """One method of the applet's API object. *expect_objects* (setBase64 only): how many
+    objects the file holds, so the browser can confirm it loaded."""
+    # JSON has no NaN: ggb.call("setValue", "a", float("nan")) travels as a marker.
+    msg = cast(CallMsg, _base("call") | {
+        "id": request_id or new_id(), "method": method, "args": encode_floats(args),
     })
+    if expect_objects is not None:
+        msg["expect_objects"] = expect_objects
+    return msg
 
 
 def snapshot(request_id: str | None = None) -> SnapshotMsg:
@@ -461,9 +547,14 @@ def ping(request_id: str | None = None) -> PingMsg:
     return cast(PingMsg, _base("ping") | {"id": request_id or new_id()})
 
 
-def open_panel(app: AppOptions | None = None) -> OpenMsg:
-    """Open or reveal the panel; a different appName rebuilds the applet."""
-    return cast(OpenMsg, _base("open") | {"app": app or {}})
+def open_panel(app: AppOptions | None = None,
+               placement: Placement | None = None) -> OpenMsg:
+    """Open or reveal the applet (in the panel, or inline in a cell's output with
+    ``placement="inline"``); a different appName rebuilds the applet."""
+    msg = cast(OpenMsg, _base("open") | {"app": app or {}})
+    if placement:
+        msg["placement"] = placement
+    return msg
 
 
 def welcome(kernel_id: str, max_frame_bytes: int) -> dict[str, Any]:

@@ -90,6 +90,9 @@ M = Midpoint(A, B)
 # * `ggb.coords("M")` gives the coordinates of a point as a tuple `(x, y)`;
 # * `ggb.value_string("d")` gives the text GeoGebra shows in its Algebra view.
 #
+# `ggb.value` reads numbers only: for a point such as `M` it raises an error that says
+# to use `ggb.coords`, and for a text or a list it points to `ggb.value_string`.
+#
 # **Check.** By Pythagoras, $AB = \sqrt{(4-1)^2 + (6-2)^2} = \sqrt{9 + 16} = 5$, and the
 # midpoint is the average of the coordinates: $M = (2.5,\ 4)$. The `assert` lines below
 # compare GeoGebra's answers with Python's; they raise an error if the two disagree.
@@ -114,7 +117,9 @@ assert math.isclose(my, (2 + 6) / 2, abs_tol=1e-9)
 # ([Polygon](https://geogebra.github.io/docs/manual/en/commands/Polygon/),
 # [Area](https://geogebra.github.io/docs/manual/en/commands/Area/),
 # [Perimeter](https://geogebra.github.io/docs/manual/en/commands/Perimeter/)).
-# GeoGebra names the sides of the triangle itself (`a`, `b`, `c`).
+# GeoGebra names the sides of the triangle itself, each after the vertex opposite it:
+# `a` = $BC$, `b` = $CA$, `c` = $AB$. So `Polygon` creates four objects (the triangle
+# and its three sides), and the result lists all of them.
 
 # %%
 ggb.command("C = (1, 6)")
@@ -215,8 +220,9 @@ assert math.isclose(ggb.value("dPA2"), ggb.value("dPA"), abs_tol=1e-9)
 # %% [markdown]
 # ## 6. What happened in the applet? `%ggb_events`
 #
-# GeoGebra reports every change: objects added, updated, renamed or removed, and what the
-# mouse does in the panel. `%ggb_events` shows the most recent ones as a table
+# GeoGebra reports every change: objects added, updated, renamed or removed, style
+# changes (`updateStyle`, e.g. after a colour change), and what the mouse does in the
+# panel. `%ggb_events` shows the most recent ones as a table
 # (`--tail 8`: the last eight). Notebook 04 uses these events to react to a student
 # dragging a point.
 

@@ -46,7 +46,9 @@
 # `--clear` starts from an empty construction. A point is written as a pair of
 # coordinates ([Points and Vectors](https://geogebra.github.io/docs/manual/en/Points_and_Vectors/));
 # [Polygon](https://geogebra.github.io/docs/manual/en/commands/Polygon/) draws the
-# triangle and names its sides `a`, `b`, `c` (side `a` is opposite vertex `A`).
+# triangle and names its sides itself: `a`, `b`, `c` (side `a` is opposite vertex
+# `A`). They appear in the result next to `tri`, so the names `a`, `b` and `c` are
+# taken in this construction.
 
 # %%
 # %%ggb --clear
@@ -82,6 +84,9 @@ print("A =", A, " B =", B, " C =", C)
 # *Encyclopedia of Triangle Centers*: $n = 2$ is the centroid, $n = 3$ the circumcentre,
 # $n = 4$ the orthocentre. [Centroid](https://geogebra.github.io/docs/manual/en/commands/Centroid/)
 # gives the centroid of any polygon, so it must agree for a triangle.
+#
+# The first `TriangleCenter` takes a moment longer: GeoGebra loads the part of itself
+# that holds such commands only when one is first used (ggbmagic waits for it).
 
 # %%
 # %%ggb
@@ -272,11 +277,20 @@ ggb.svg()
 # %% [markdown]
 # ## 6. Is it true for every triangle?
 #
-# One example proves nothing. In the panel you can drag $C$ around and watch the red
-# line follow $G$, $O$ and $H$. Here we let Python move $C$ with
+# One example proves nothing. To look at it while we test, we bring the applet out of
+# the panel and into this page, right below: `%ggb --open --inline` shows the same
+# construction in the cell's output (`%ggb --open --panel` puts it back beside the
+# notebook). Drag $C$ around in it and watch the red line follow $G$, $O$ and $H$; on
+# GitHub or in a PDF the output shows a picture instead.
+
+# %%
+# %ggb --open --inline
+
+# %% [markdown]
+# Now Python moves $C$ with
 # [SetCoords](https://geogebra.github.io/docs/manual/en/commands/SetCoords/) to several
 # places, including an obtuse triangle (where $H$ and $O$ lie outside the triangle),
-# and run the same checks each time.
+# and runs the same checks each time — watch the applet above follow.
 
 # %%
 for new_C in [(2, 5), (5, 3), (-1, 2), (4, 1)]:
@@ -284,6 +298,9 @@ for new_C in [(2, 5), (5, 3), (-1, 2), (4, 1)]:
     check_euler_line()
 
 # %% [markdown]
+# A `SetCoords` like these creates nothing, so GeoGebra answers it with no label; the
+# result says what it changed (`C` and everything built from it).
+#
 # Put $C$ back where it was and take a snapshot.
 
 # %%

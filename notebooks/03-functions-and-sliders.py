@@ -152,6 +152,12 @@ assert math.isclose(ggb.value("total"), table["Python a*x^2 - 2"].sum(), abs_tol
 #   function $f'$; we evaluate it at $x = 3$ (the slope of the tangent there);
 # * [Integral](https://geogebra.github.io/docs/manual/en/commands/Integral/)`(f, 0, 2)`:
 #   the integral $\int_0^2 f(x)\,dx$ — the signed area between the graph and the $x$-axis.
+#
+# These commands work numerically, without GeoGebra's computer algebra system (CAS).
+# A full GeoGebra (the GeoGebra app, or geogebra.org) can do more with its CAS: for
+# example `Solve(a*x^2 - 2 = 0, x)` gives both roots exactly, and `Factor` and
+# `Simplify` rewrite expressions. The small GeoGebra used to test these lessons has no
+# CAS (those commands only answer `?` there), so this notebook does not rely on them.
 
 # %%
 # %%ggb

@@ -51,8 +51,10 @@ s = Segment(P, Q)
 d = Distance(P, Q)
 
 # %% [markdown]
-# Creating these objects already produced events: one `add` per new object, and
-# `update` events when values changed. `%ggb_events` shows the most recent ones;
+# Creating these objects already produced events: one `add` per new object, an
+# `updateStyle` for the colour change, and `update` events when values changed.
+# GeoGebra's own events such as `updateStyle` name the object in `target` (and, for some,
+# several objects in `targets`). `%ggb_events` shows the most recent ones;
 # `--clear` empties the list so that we start counting from here.
 
 # %%
@@ -102,8 +104,11 @@ ggb.on("update", on_P_moved, target="P")
 #
 # **Here** (and when this notebook is run automatically, with nobody to drag) Python
 # moves $P$ to $(3, 4)$ with
-# [SetCoords](https://geogebra.github.io/docs/manual/en/commands/SetCoords/). GeoGebra
-# treats this exactly like a drag: it updates $P$, sends the event, and our callback runs.
+# [SetCoords](https://geogebra.github.io/docs/manual/en/commands/SetCoords/). For our
+# callback this looks like a drag: GeoGebra updates $P$ (and `s` and `d`), sends `update`
+# events, and the callback runs. But it is not a drag: a drag with the mouse also sends
+# `mouseDown` and `select` when it starts and `dragEnd` when the mouse is released; a
+# `SetCoords` sends only the `update`s.
 
 # %%
 # %ggb SetCoords(P, 3, 4)
@@ -174,7 +179,9 @@ print("still", len(recorded), "row(s) recorded; d is now", ggb.value("d"))
 #    panel. Which points have distance $5$? (Where do you have to drag?)
 # 2. **Only when the mouse is released.** `ggb.on("dragEnd", callback)` calls your
 #    function once at the end of each drag instead of at every small step. Try it and
-#    compare how many rows you record.
+#    compare how many rows you record. (GeoGebra also sends a `dragEnd` after a plain
+#    click on an object, without any movement; and a `SetCoords` from Python sends
+#    none.)
 # 3. Remember to call `ggb.off(...)` for your callbacks when you are done.
 #
 # The cell below is a start for question 1: it registers the callback and moves $P$ onto

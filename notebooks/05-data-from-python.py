@@ -186,8 +186,8 @@ ggb.png(scale=0.8)
 #    from $2$? Run the notebook from the top again with your change.
 # 2. Change the law to $y = -x + 3$. Which numbers in the checks above do you have to
 #    change?
-# 3. Drag one of the points in the panel far away from the others (an *outlier*) and
-#    read `ggb.value("m")` again. How much does one bad measurement change the slope?
+# 3. Make one point an *outlier*: `%ggb SetValue(L, 5, (0, -6))` replaces the 5th point
+#    of the list `L`. Read `ggb.value("m")` again. How much does one bad measurement change the slope?
 #
 # The cell below is a start for question 1: it makes new data with more noise, sends it
 # to GeoGebra and compares the two fits again.

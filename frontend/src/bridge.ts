@@ -8,12 +8,18 @@
  */
 import type { Kernel } from '@jupyterlab/services';
 
+import { Activity } from './activity';
 import { backoffDelay } from './backoff';
+import { namesOf, normalizeClientEvent } from './clientevent';
 import { EventCoalescer } from './coalesce';
-import { AppletApi, errorText, execute, Outcome } from './execute';
+import { AppletApi, deadlineOf, errorText, execute, Outcome, RunContext } from './execute';
 import { AppletConfig, AppletHandle, createApplet, LoadError } from './loader';
+import type { InlineView } from './inline';
 import { Failure, GeoGebraPanel, Size } from './panel';
+import type { PlaceResult } from './placement';
 import * as P from './protocol';
+import { resizeApplet } from './sizing';
+import { AppletView, Stage } from './stage';
 import { redact, relayUrl, withoutQuery } from './urls';
 
 /** The user's settings (schema/plugin.json). */
@@ -24,6 +30,8 @@ export interface GgbSettings {
   showToolBar: boolean;
   showMenuBar: boolean;
   showAlgebraInput: boolean;
+  /** Where the applet is shown unless the kernel says: beside the notebook or inline. */
+  placement: P.Placement;
 }
 
 export const DEFAULT_SETTINGS: GgbSettings = {
@@ -32,7 +40,8 @@ export const DEFAULT_SETTINGS: GgbSettings = {
   appName: 'classic',
   showToolBar: true,
   showMenuBar: false,
-  showAlgebraInput: true
+  showAlgebraInput: true,
+  placement: 'panel'
 };
 
 /** What the bridge needs from JupyterLab; index.ts provides it. */
@@ -44,8 +53,8 @@ export interface BridgeHost {
   readonly settingsLoaded: Promise<void>;
   /** The name of the notebook this kernel belongs to, for the panel title. */
   notebookName(kernelId: string): string;
-  /** Add a new panel to the shell beside the kernel's notebook. */
-  place(panel: GeoGebraPanel, kernelId: string): void;
+  /** Add a new panel to the shell beside the kernel's notebook, if the shell has room. */
+  place(panel: GeoGebraPanel, kernelId: string): PlaceResult;
   /** Bring an existing panel to the front. */
   reveal(panel: GeoGebraPanel): void;
 }
@@ -60,6 +69,13 @@ const CLOSE_UNAUTHORIZED = 4001;
 const DEFAULT_SIZE: Size = { width: 800, height: 600 };
 
 type SocketState = 'idle' | 'connecting' | 'authenticating' | 'welcomed';
+
+/** A request waiting its turn, with the time (now()) after which the kernel stops waiting. */
+interface Queued {
+  req: P.Request;
+  deadline: number;
+}
+
 type AppletState = 'none' | 'loading' | 'ready' | 'failed';
 
 function now(): number {
@@ -74,6 +90,8 @@ export class KernelBridge {
     private readonly host: BridgeHost
   ) {
     this.coalescer = new EventCoalescer(events => this.send(P.eventFrame(events)));
+    this.stage = new Stage(kernelId);
+    this.stage.resized.connect((_, size) => this.onResize(size));
   }
 
   /** For tests and the palette: the panel, if one is open. */
@@ -83,6 +101,11 @@ export class KernelBridge {
 
   get isDisposed(): boolean {
     return this.disposed;
+  }
+
+  /** Whether the applet is shown anywhere (the panel or a cell's output). */
+  get isShown(): boolean {
+    return this._panel !== null || this.views.size > 0;
   }
 
   /**
@@ -123,9 +146,10 @@ export class KernelBridge {
           this.onHello(msg);
           break;
         case 'open':
-          this.onOpen(msg.app);
+          this.onOpen(msg);
           break;
         default:
+          this.touched = true;
           this.enqueue(msg);
       }
     } catch (err) {
@@ -133,27 +157,56 @@ export class KernelBridge {
     }
   }
 
-  /** The palette command (or an `open` message): show the panel, building what is missing. */
-  openPanel(activate: boolean): void {
+  /**
+   * The palette command (or an `open` message): show the applet (in the panel unless
+   * `placement` says inline), building what is missing.
+   */
+  openPanel(activate: boolean, placement: P.Placement = 'panel'): void {
     if (this.disposed) {
       return;
     }
     this.userClosed = false;
-    this.ensurePanel();
-    if (activate) {
-      this.host.reveal(this._panel!);
+    this.placement = placement;
+    this.arrange();
+    if (activate && this._panel && this.placement === 'panel') {
+      this.host.reveal(this._panel);
     }
     if (this.token === null) {
-      this._panel!.showConnecting();
+      this.showStatus(v => v.showConnecting());
       return;
     }
     this.ensureApplet();
     this.connectIfNeeded();
   }
 
+  /** An inline view (a cell's output) offers itself as a place for the applet. */
+  addInlineView(view: InlineView): void {
+    if (this.disposed || view.isDisposed) {
+      return;
+    }
+    this.views.delete(view); // re-added last: the newest output is the preferred one
+    this.views.add(view);
+    view.setKernel(this.kernelId);
+    if (this.placement === null) {
+      this.placement = 'inline';
+    }
+    this.arrange();
+    if (this.applet === null && !this.userClosed && this.placement === 'inline') {
+      // A reopened notebook: show the saved construction before any kernel connects.
+      this.buildApplet();
+    }
+  }
+
+  /** An inline view went away (output cleared, cell deleted, notebook closed). */
+  removeInlineView(view: InlineView): void {
+    if (this.views.delete(view)) {
+      this.arrange();
+    }
+  }
+
   /** The settings changed: a failed load is retried with the new ones. */
   settingsChanged(): void {
-    if (this.appletState === 'failed' && this._panel) {
+    if (this.appletState === 'failed') {
       this.buildApplet();
     }
   }
@@ -169,7 +222,7 @@ export class KernelBridge {
     // Nobody waits for these any more: the kernel that asked is gone.
     this.queue = [];
     this.outbox = [];
-    this._panel?.showNotice(reason);
+    this.showStatus(v => v.showNotice(reason));
   }
 
   dispose(): void {
@@ -184,6 +237,7 @@ export class KernelBridge {
     const panel = this._panel;
     this._panel = null;
     panel?.dispose();
+    this.stage.dispose();
   }
 
   // --- comm messages ------------------------------------------------------------
@@ -203,30 +257,45 @@ export class KernelBridge {
     this.gone = false;
     this.maxFrameBytes = msg.max_frame_bytes || P.DEFAULT_MAX_FRAME_BYTES;
     this.appOverrides = msg.app ? { ...msg.app } : {};
+    this.kernelRestore = msg.restore ?? null;
     if (this.userClosed) {
       // The user closed the panel: only `open` (%ggb --open) or the palette reopen it.
       return;
     }
-    this.ensurePanel();
+    // An applet shown in a cell's output stays there; otherwise the kernel's wish, then
+    // where it was, then the user's setting.
+    if (!(this.placement === 'inline' && this.liveViews().length > 0)) {
+      this.placement = msg.placement ?? this.placement ?? this.settingsPlacement();
+    }
+    this.arrange();
+    if (
+      this.kernelRestore &&
+      this.applet !== null &&
+      !this.touched &&
+      this.builtFrom !== this.kernelRestore
+    ) {
+      // Built from an older saved output before the kernel spoke: the kernel knows better.
+      this.buildApplet();
+    }
     this.ensureApplet();
     this.closeSocket(1000, 'new hello');
     this.connectIfNeeded();
   }
 
-  private onOpen(app: P.AppOptions): void {
-    this.appOverrides = { ...this.appOverrides, ...app };
-    this.openPanel(true);
+  private onOpen(msg: P.OpenMsg): void {
+    this.appOverrides = { ...this.appOverrides, ...msg.app };
+    this.openPanel(true, msg.placement ?? this.settingsPlacement());
   }
 
   private protocolError(code: P.ErrorCode, message: string, data: unknown): void {
     console.error(`ggbmagic: refused a comm message (${code}): ${message}`, data);
     this.send(P.error(code, message));
     const type = (data as { type?: unknown } | null)?.type;
-    if (code === 'bad_version' && type === 'hello' && this._panel) {
-      this._panel.showFailed(
+    if (code === 'bad_version' && type === 'hello') {
+      this.showStatus(v => v.showFailed(
         { url: '(kernel)', message: `The kernel speaks another ggbmagic protocol: ${message}` },
         () => location.reload()
-      );
+      ));
     }
   }
 
@@ -250,24 +319,116 @@ export class KernelBridge {
 
   // --- panel and applet -----------------------------------------------------------
 
-  /** Create the panel if there is none; true when it was created now. */
+  /** Create the panel if there is none; false when the shell has no place for it. */
   private ensurePanel(): boolean {
     if (this._panel && !this._panel.isDisposed) {
-      return false;
+      return true;
     }
     const panel = new GeoGebraPanel(this.kernelId, this.host.notebookName(this.kernelId));
+    const placed = this.host.place(panel, this.kernelId);
+    if (!placed.placed) {
+      panel.dispose();
+      this.noPlace = placed.message ?? 'no place for the panel';
+      console.warn(`ggbmagic: the GeoGebra panel has no place here: ${this.noPlace}`);
+      return false;
+    }
+    this.noPlace = null;
     panel.userClosed.connect(() => this.onPanelClosed(panel));
-    panel.resized.connect((_, size) => this.onResize(size));
     this._panel = panel;
-    this.host.place(panel, this.kernelId);
     return true;
+  }
+
+  // --- placement: which view shows the stage ----------------------------------------
+
+  private settingsPlacement(): P.Placement {
+    return this.host.settings().placement === 'inline' ? 'inline' : 'panel';
+  }
+
+  private liveViews(): InlineView[] {
+    return [...this.views].filter(v => !v.isDisposed && v.isAttached);
+  }
+
+  /** The view that shows the applet now, if any. */
+  private view(): AppletView | null {
+    return this.stage.view;
+  }
+
+  /**
+   * Put the stage where the placement says: in the panel (created if needed), or in
+   * the newest inline view; the other views show their picture. Then tell the kernel.
+   */
+  private arrange(): void {
+    if (this.disposed) {
+      return;
+    }
+    let target: AppletView | null = null;
+    if (this.placement === 'panel') {
+      target = this.ensurePanel() ? this._panel : null;
+    } else if (this.placement === 'inline') {
+      const views = this.liveViews();
+      target = views.length > 0 ? views[views.length - 1] : null;
+      const panel = this._panel;
+      if (panel) {
+        // Moving inline: the empty panel goes (as code, not as the user closing it).
+        this._panel = null;
+        panel.dispose();
+      }
+    }
+    const before = this.stage.view;
+    this.stage.moveTo(target);
+    for (const v of this.views) {
+      if (v !== target) {
+        v.setHosting(
+          false,
+          this.placement === 'panel'
+            ? 'The GeoGebra applet is in the panel beside the notebook now (%ggb --open --inline brings it here).'
+            : 'The GeoGebra applet is shown in another cell of this notebook.'
+        );
+      } else {
+        v.setHosting(true);
+      }
+    }
+    if (target && target !== before) {
+      this.replayStatus(target);
+    }
+    this.announcePlacement();
+  }
+
+  /** Show a status in the current view, and remember it for the next view. */
+  private showStatus(show: (v: AppletView) => void): void {
+    this.lastStatus = show;
+    const v = this.view();
+    if (v) {
+      show(v);
+    }
+  }
+
+  private replayStatus(v: AppletView): void {
+    v.setAppletId(this.applet?.id ?? null);
+    if (this.appletState === 'ready') {
+      v.showReady();
+    } else if (this.lastStatus) {
+      this.lastStatus(v);
+    } else if (this.token === null) {
+      v.showConnecting();
+    }
+  }
+
+  private announcePlacement(): void {
+    if (this.socketState !== 'welcomed' || this.placement === null) {
+      return;
+    }
+    if (this.placement === 'inline') {
+      this.sendNow(P.placementFrame('inline', this.view() !== null));
+    } else if (this._panel) {
+      this.sendNow(P.placementFrame('panel', true));
+    } else {
+      this.sendNow(P.placementFrame('none', false, this.noPlace ?? undefined));
+    }
   }
 
   /** Build an applet unless a good one runs or loads with the wanted appName. */
   private ensureApplet(): void {
-    if (!this._panel) {
-      return;
-    }
     const wanted = this.config().appName;
     if (this.applet === null || this.appletState === 'failed' || this.applet.appName !== wanted) {
       this.buildApplet();
@@ -277,8 +438,8 @@ export class KernelBridge {
   private config(): AppletConfig {
     const s = this.host.settings();
     const o = this.appOverrides;
-    // The applet follows the panel; the kernel's width/height only count while hidden.
-    const size = this._panel?.hostSize() ?? {
+    // The applet follows its view; the kernel's width/height only count while hidden.
+    const size = (this.view() ? this.stage.size() : null) ?? {
       width: o.width ?? DEFAULT_SIZE.width,
       height: o.height ?? DEFAULT_SIZE.height
     };
@@ -290,14 +451,29 @@ export class KernelBridge {
       height: size.height,
       showToolBar: o.showToolBar ?? s.showToolBar,
       showMenuBar: o.showMenuBar ?? s.showMenuBar,
-      showAlgebraInput: o.showAlgebraInput ?? s.showAlgebraInput
+      showAlgebraInput: o.showAlgebraInput ?? s.showAlgebraInput,
+      ggbBase64: this.restoreSource() ?? undefined
     };
   }
 
-  private buildApplet(): void {
-    if (!this._panel) {
-      return;
+  /**
+   * What a new applet starts from: only the first one of this page (a page reload, a
+   * reopened notebook): the kernel's copy, else the newest saved inline output's.
+   */
+  private restoreSource(): string | null {
+    if (this.built) {
+      return this.kernelRestore && !this.touched ? this.kernelRestore : null;
     }
+    if (this.kernelRestore) {
+      return this.kernelRestore;
+    }
+    const saved = this.liveViews()
+      .map(v => v.savedConstruction)
+      .filter((b): b is string => !!b);
+    return saved.length > 0 ? saved[saved.length - 1] : null;
+  }
+
+  private buildApplet(): void {
     this.destroyApplet();
     this.appletState = 'loading';
     const seq = ++this.buildSeq;
@@ -312,16 +488,14 @@ export class KernelBridge {
   }
 
   private startApplet(): void {
-    const panel = this._panel;
-    if (!panel) {
-      return;
-    }
     const config = this.config();
-    const handle = createApplet(panel.host, config);
+    const handle = createApplet(this.stage.element, config);
     this.applet = handle;
+    this.built = true;
+    this.builtFrom = config.ggbBase64 ?? null;
     this.appletState = 'loading';
-    panel.setAppletId(handle.id);
-    panel.showLoading(config.html5Codebase || config.deployggbUrl);
+    this.view()?.setAppletId(handle.id);
+    this.showStatus(v => v.showLoading(config.html5Codebase || config.deployggbUrl));
     handle.ready.then(
       api => {
         if (this.applet !== handle || this.disposed) {
@@ -341,7 +515,7 @@ export class KernelBridge {
         console.error(`ggbmagic: loading GeoGebra for kernel ${this.kernelId} failed`, err);
         this.appletState = 'failed';
         this.failure = failure;
-        panel.showFailed(failure, () => this.buildApplet());
+        this.showStatus(v => v.showFailed(failure, () => this.buildApplet()));
         this.announce();
         this.failQueue(this.failureText());
       }
@@ -352,11 +526,12 @@ export class KernelBridge {
     this.api = api;
     this.appletState = 'ready';
     this.failure = null;
-    this._panel?.showReady();
+    this.lastStatus = null;
+    this.view()?.showReady();
     this.listen(api);
-    const size = this._panel?.hostSize();
+    const size = this.view() ? this.stage.size() : null;
     if (size) {
-      this.onResize(size); // the panel may have changed size while GeoGebra loaded
+      this.onResize(size); // the view may have changed size while GeoGebra loaded
     }
     this.announce();
     void this.drain();
@@ -368,17 +543,18 @@ export class KernelBridge {
     this.api = null;
     this.appletState = 'none';
     this.buildSeq += 1; // a build still waiting for the settings is off
-    this._panel?.setAppletId(null);
+    this.view()?.setAppletId(null);
     handle?.destroy();
   }
 
+  /** The applet follows its host's box (sizing.ts; docs/architecture.md, "Sizing"). */
   private onResize(size: Size): void {
     const api = this.api;
-    if (!api || typeof api.setSize !== 'function') {
+    if (!api) {
       return;
     }
     try {
-      (api.setSize as (w: number, h: number) => void)(size.width, size.height);
+      resizeApplet(api, size);
     } catch (err) {
       console.error('ggbmagic: resizing the applet failed', err);
     }
@@ -399,12 +575,19 @@ export class KernelBridge {
     this.outbox = [];
     this.destroyApplet();
     this._panel = null;
+    this.stage.moveTo(null);
   }
 
   // --- listeners ------------------------------------------------------------------
 
   private listen(api: AppletApi): void {
-    const push = (type: string, target: unknown, argument: unknown, value?: () => string) => {
+    const push = (
+      type: string,
+      target: unknown,
+      argument: unknown,
+      value?: () => string,
+      extra?: Pick<P.EventItem, 'targets' | 'fields'>
+    ) => {
       if (this.api !== api) {
         return; // a late call from an applet we replaced
       }
@@ -415,6 +598,14 @@ export class KernelBridge {
           argument: argument === undefined ? null : argument,
           time: now()
         };
+        if (extra?.targets) {
+          event.targets = extra.targets;
+        }
+        if (extra?.fields) {
+          event.fields = extra.fields;
+        }
+        // Synchronously, before any coalescing: a command's success signal (activity.ts).
+        this.activity.record(namesOf(event));
         if (value) {
           event.value = value();
         }
@@ -444,15 +635,12 @@ export class KernelBridge {
       push('rename', newName, oldName)
     );
     register('registerClearListener', () => push('clear', null, null));
-    register('registerClientListener', (e: Record<string, unknown>) => {
-      if (!e || typeof e !== 'object') {
-        return;
+    register('registerClientListener', (e: unknown) => {
+      // GeoGebra passes an array with named fields; the index keys are dropped.
+      const c = normalizeClientEvent(e);
+      if (c) {
+        push(c.type, c.target, c.argument, undefined, { targets: c.targets, fields: c.fields });
       }
-      const { type, target, ...rest } = e;
-      const keys = Object.keys(rest);
-      // Only `argument` (or nothing): send it as is; more fields: send them all.
-      const argument = keys.every(k => k === 'argument') ? rest.argument : rest;
-      push(String(type), target, argument);
     });
   }
 
@@ -470,8 +658,8 @@ export class KernelBridge {
       });
       return;
     }
-    this.queue.push(req);
-    if (this._panel === null) {
+    this.queue.push({ req, deadline: deadlineOf(req, now()) });
+    if (this.applet === null) {
       // A request before any hello (after a reload, before `attach` is answered):
       // it waits in the queue; the hello that follows builds the panel.
       return;
@@ -487,12 +675,22 @@ export class KernelBridge {
     this.draining = true;
     try {
       while (this.api !== null && this.queue.length > 0) {
-        const req = this.queue.shift()!;
+        const { req, deadline } = this.queue.shift()!;
+        if (now() > deadline) {
+          // The kernel gave up on it: running it now would only hold the queue.
+          console.warn(`ggbmagic: dropped a ${req.type} request the kernel stopped waiting for`);
+          this.reply(req.id, {
+            ok: false,
+            error: "not run: the kernel's timeout passed while it waited in the browser's queue"
+          });
+          continue;
+        }
         const api = this.api;
         const appName = this.applet?.appName ?? '';
+        const ctx: RunContext = { activity: this.activity, deadline, now };
         let outcome: Outcome;
         try {
-          outcome = await execute(api, req, appName);
+          outcome = await execute(api, req, appName, ctx);
         } catch (err) {
           outcome = { ok: false, error: errorText(err) };
         }
@@ -508,7 +706,7 @@ export class KernelBridge {
   private failQueue(message: string): void {
     const queued = this.queue;
     this.queue = [];
-    for (const req of queued) {
+    for (const { req } of queued) {
       this.reply(req.id, { ok: false, error: message });
     }
   }
@@ -530,7 +728,7 @@ export class KernelBridge {
       : P.replyError(id, outcome.error);
     let text: string;
     try {
-      text = JSON.stringify(msg);
+      text = P.encodeFrame(msg);
     } catch (err) {
       msg = P.replyError(id, `the result cannot be sent as JSON: ${errorText(err)}`);
       text = JSON.stringify(msg);
@@ -635,7 +833,8 @@ export class KernelBridge {
     if (msg.max_frame_bytes > 0) {
       this.maxFrameBytes = msg.max_frame_bytes;
     }
-    this._panel?.showNotice(null);
+    this.view()?.showNotice(null);
+    this.announcePlacement();
     this.announce();
     const outbox = this.outbox;
     this.outbox = [];
@@ -676,7 +875,7 @@ export class KernelBridge {
       // cannot help: wait for the kernel's next hello, which brings the new token.
       console.warn(`ggbmagic: kernel ${this.kernelId} refused our token; waiting for a new hello`);
       this.token = null;
-      this._panel?.showNotice('Waiting for the kernel to say hello again…');
+      this.showStatus(v => v.showNotice('Waiting for the kernel to say hello again…'));
       return;
     }
     console.warn(
@@ -726,7 +925,7 @@ export class KernelBridge {
 
   /** Send a frame, or keep it for when the socket is welcomed again. */
   private send(msg: P.BrowserToKernel): void {
-    this.sendText(JSON.stringify(msg));
+    this.sendText(P.encodeFrame(msg));
   }
 
   private sendText(text: string): void {
@@ -766,6 +965,20 @@ export class KernelBridge {
   private readonly comms = new Set<Kernel.IComm>();
   private readonly seen = new Set<string>();
   private _panel: GeoGebraPanel | null = null;
+  /** Where the applet lives; it moves between the panel and inline views. */
+  private readonly stage: Stage;
+  private readonly views = new Set<InlineView>();
+  private placement: P.Placement | null = null;
+  /** Why the shell had no place for the panel (said to the kernel). */
+  private noPlace: string | null = null;
+  private lastStatus: ((v: AppletView) => void) | null = null;
+  /** The construction the kernel sent in its hello (base64 .ggb), for a fresh applet. */
+  private kernelRestore: string | null = null;
+  /** An applet was built on this page (only the first starts from saved state). */
+  private built = false;
+  private builtFrom: string | null = null;
+  /** The kernel sent a request to this page's applet. */
+  private touched = false;
   private applet: AppletHandle | null = null;
   /** Bumped by every build, so a build still waiting for the settings can tell it lost. */
   private buildSeq = 0;
@@ -776,7 +989,9 @@ export class KernelBridge {
   private token: string | null = null;
   private maxFrameBytes = P.DEFAULT_MAX_FRAME_BYTES;
   private userClosed = false;
-  private queue: P.Request[] = [];
+  private queue: Queued[] = [];
+  /** Every listener call of the current applet, counted (a command's success signal). */
+  private readonly activity = new Activity();
   private draining = false;
   private ws: WebSocket | null = null;
   private socketState: SocketState = 'idle';

@@ -2,11 +2,13 @@
  * Runs the kernel's requests against a GeoGebra API object. Pure: it only talks to
  * the `AppletApi` it is given, so tests use a stand-in object.
  */
-import type {
+import { Activity } from './activity';
+import {
   BatchMsg,
   CallMsg,
   CommandResult,
   LineResult,
+  nonFiniteReplacer,
   ObjectInfo,
   Request
 } from './protocol';
@@ -57,7 +59,10 @@ const REFUSED_NAMES = new Set([
   'exportAsymptote'
 ]);
 
-/** How long an adapted callback method (getBase64, setBase64, exportSVG) may take. */
+/**
+ * How long a request may wait in the browser when the kernel did not say (an older
+ * kernel without `timeout_ms`): callbacks, file loads, lazily loaded commands.
+ */
 export const CALLBACK_TIMEOUT_MS = 30000;
 
 function attempt<T>(fn: () => T, fallback: T): T {
@@ -100,34 +105,168 @@ export function splitLabels(labels: string): string[] {
     .filter(s => s.length > 0);
 }
 
+/** What a request runs with besides the API object. */
+export interface RunContext {
+  /** Counts the applet's listener calls (the bridge records every one). */
+  activity: Activity;
+  /** When the kernel stops waiting, on the `now()` clock (ms). */
+  deadline: number;
+  now(): number;
+}
+
+/** A context with no deadline of its own: the callback timeout bounds waits. */
+export function defaultContext(activity = new Activity()): RunContext {
+  const now = () => Date.now();
+  return { activity, deadline: now() + CALLBACK_TIMEOUT_MS, now };
+}
+
 /**
- * One GeoGebra command. `evalCommandGetLabels` answers null (or undefined) for a
- * failed command and a string, maybe empty, for success. Exceptions propagate: the
- * caller turns them into a failed reply.
+ * When the kernel stops waiting for a request received at `receivedAt`: its
+ * `timeout_ms`, or (an older kernel) the callback bound.
  */
-export function runCommand(api: AppletApi, text: string): CommandResult {
-  const labels = api.evalCommandGetLabels(text);
-  if (labels === null || labels === undefined) {
-    return { ok: false, labels: [], objects: [] };
+export function deadlineOf(req: Request, receivedAt: number): number {
+  const ms = req.timeout_ms;
+  return receivedAt + (typeof ms === 'number' && ms > 0 ? ms : CALLBACK_TIMEOUT_MS);
+}
+
+/**
+ * Milliseconds left before the kernel gives up. Not capped: a kernel that waits long
+ * (`%ggb --timeout 60 --load big.ggb`) gets the browser's patience too; without
+ * `timeout_ms` the deadline itself is CALLBACK_TIMEOUT_MS (deadlineOf).
+ */
+export function remainingMs(ctx: RunContext): number {
+  return Math.max(0, ctx.deadline - ctx.now());
+}
+
+/**
+ * GeoGebra loads some command modules on first use: the synchronous call then throws
+ * `Error: … Discrete commands not loaded yet` (measured, 5.0.745.0, TriangleCenter).
+ */
+const NOT_LOADED = /not loaded yet/i;
+
+export function isNotLoaded(err: unknown): boolean {
+  return NOT_LOADED.test(errorText(err));
+}
+
+/** `promise`, or a rejection once the request's deadline has passed. */
+function withDeadline<T>(promise: PromiseLike<T>, ctx: RunContext, what: string): Promise<T> {
+  const ms = remainingMs(ctx);
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${what} did not answer within ${(ms / 1000).toFixed(1)} s`)),
+      ms
+    );
+    promise.then(
+      value => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err);
+      }
+    );
+  });
+}
+
+/**
+ * Call `method` (evalCommand or evalCommandGetLabels); if its command module is not
+ * loaded yet, run the async twin, which waits for the module (measured: resolves 'G').
+ */
+async function evalLazily(
+  api: AppletApi,
+  method: 'evalCommandGetLabels' | 'evalCommand',
+  args: unknown[],
+  ctx: RunContext
+): Promise<unknown> {
+  const fn = api[method] as (...a: unknown[]) => unknown;
+  try {
+    return fn.apply(api, args);
+  } catch (err) {
+    const twin = api[`async${method[0].toUpperCase()}${method.slice(1)}`];
+    if (!isNotLoaded(err) || typeof twin !== 'function') {
+      throw err;
+    }
+    const pending = (twin as (...a: unknown[]) => unknown).apply(api, args);
+    return isThenable(pending) ? await withDeadline(pending, ctx, method) : pending;
   }
-  const names = splitLabels(String(labels));
-  return { ok: true, labels: names, objects: names.map(n => objectInfo(api, n)) };
+}
+
+/** Words that are not object names in a command's first argument. */
+const CONSTANTS = new Set(['true', 'false', 'pi', 'e', 'x', 'y', 'z', 'i', 'infinity']);
+/** `Name(firstArg, …` or `Name(firstArg)` where firstArg is a plain object name. */
+const FIRST_ARG = /^\s*[A-Za-z][A-Za-z0-9]*\s*\(\s*([A-Za-z][A-Za-z0-9]*(?:_\{?[A-Za-z0-9]+\}?)?'*)\s*[,)]/;
+
+/**
+ * Why a command with no labels and no listener activity failed, as far as can be
+ * told: a missing object it names, or GeoGebra's silence.
+ */
+export function whyFailed(api: AppletApi, text: string): string {
+  const m = FIRST_ARG.exec(text);
+  if (m && !CONSTANTS.has(m[1].toLowerCase()) && typeof api.exists === 'function') {
+    try {
+      if (!(api.exists as (n: string) => boolean)(m[1])) {
+        return `there is no object named ${m[1]}; nothing was changed`;
+      }
+    } catch {
+      // fall through to the general answer
+    }
+  }
+  return 'GeoGebra refused it: no object was created or changed';
+}
+
+/**
+ * One GeoGebra command. `evalCommandGetLabels` answers a string of labels for a
+ * command that created objects, and null both for a failure and for a scripting
+ * command that ran (SetColor, SetValue, Delete, …). The listener calls made during the
+ * command tell them apart (activity.ts). Exceptions propagate: the caller turns them
+ * into a failed reply.
+ */
+export async function runCommand(
+  api: AppletApi,
+  text: string,
+  ctx: RunContext = defaultContext()
+): Promise<CommandResult> {
+  const mark = ctx.activity.start();
+  let labels: unknown;
+  let seen: { calls: number; names: string[] };
+  try {
+    labels = await evalLazily(api, 'evalCommandGetLabels', [text], ctx);
+  } finally {
+    seen = ctx.activity.stop(mark);
+  }
+  if (typeof labels === 'string') {
+    const names = splitLabels(labels);
+    return { ok: true, labels: names, objects: names.map(n => objectInfo(api, n)) };
+  }
+  if (seen.calls > 0) {
+    const changed = seen.names.filter(n => n.length > 0);
+    return { ok: true, labels: [], objects: [], changed };
+  }
+  return { ok: false, labels: [], objects: [], error: whyFailed(api, text) };
 }
 
 /**
  * A script's lines, in order, in one go. A line that throws counts as a failed line
- * (LineResult has no error text; GeoGebra gives none for failed commands either),
- * so the lines that ran before it still reach the kernel.
+ * with the exception's text, so the lines that ran before it still reach the kernel.
+ * Once the kernel's deadline has passed nobody reads the answer: the rest is skipped.
  */
-export function runBatch(api: AppletApi, msg: BatchMsg): { results: LineResult[] } {
+export async function runBatch(
+  api: AppletApi,
+  msg: BatchMsg,
+  ctx: RunContext = defaultContext()
+): Promise<{ results: LineResult[] }> {
   const results: LineResult[] = [];
   for (const { line, text } of msg.lines) {
+    if (ctx.now() > ctx.deadline) {
+      break;
+    }
     let result: CommandResult;
     try {
-      result = runCommand(api, text);
+      result = await runCommand(api, text, ctx);
     } catch (err) {
       console.warn(`ggbmagic: line ${line} threw in GeoGebra`, err);
-      result = { ok: false, labels: [], objects: [] };
+      result = { ok: false, labels: [], objects: [], error: `GeoGebra threw: ${errorText(err)}` };
     }
     results.push({ line, text, ...result });
     if (!result.ok && msg.stop_on_error) {
@@ -175,12 +314,15 @@ export function refusal(api: AppletApi, method: unknown): string | null {
   return null;
 }
 
-/** A value as it will travel in JSON: undefined -> null; throws if it cannot. */
+/**
+ * A value as it will travel in JSON: undefined -> null, NaN/±Infinity -> `{"$float": …}`
+ * (protocol.ts); throws if it cannot.
+ */
 export function toJson(value: unknown): unknown {
   if (value === undefined) {
     return null;
   }
-  const text = JSON.stringify(value);
+  const text = JSON.stringify(value, nonFiniteReplacer);
   return text === undefined ? null : JSON.parse(text);
 }
 
@@ -238,14 +380,104 @@ function viaCallback(
   });
 }
 
+/** How often a file load is checked for completion. */
+const LOAD_POLL_MS = 10;
+
 /**
- * One API method. getBase64(), setBase64(b64) and exportSVG() get a callback of our
- * own; a method returning a promise (e.g. asyncEvalCommand) is awaited.
+ * `setBase64(b64)`: GeoGebra loads the file asynchronously and, in 5.0.745.0, never
+ * calls the callback (measured; the construction is cleared at once and the file's
+ * objects arrive ~50 ms later, with listener calls). The load counts as done when the
+ * callback fires, or when the listeners were called after the call and the applet holds
+ * `expect` objects (the kernel counts the file's <element>s). Without `expect`: when
+ * the listeners were called and then stayed quiet for a few polls. Never past the
+ * request's deadline.
+ */
+function loadBase64(
+  api: AppletApi,
+  fn: (...a: unknown[]) => unknown,
+  b64: unknown,
+  expect: number | undefined,
+  ctx: RunContext
+): Promise<null> {
+  const ms = remainingMs(ctx);
+  return new Promise<null>((resolve, reject) => {
+    let settled = false;
+    let poll: ReturnType<typeof setInterval> | undefined;
+    const end = () => {
+      settled = true;
+      clearTimeout(timer);
+      if (poll !== undefined) {
+        clearInterval(poll);
+      }
+    };
+    const count = () => Number(attempt(() => api.getObjectNumber(), -1));
+    const timer = setTimeout(() => {
+      if (!settled) {
+        end();
+        const have = count();
+        reject(
+          new Error(
+            `GeoGebra did not finish loading the file within ${(ms / 1000).toFixed(1)} s` +
+              (expect === undefined ? '' : ` (it shows ${have} of the file's ${expect} objects)`)
+          )
+        );
+      }
+    }, ms);
+    const done = () => {
+      if (!settled) {
+        end();
+        resolve(null);
+      }
+    };
+    // Measured: the call itself fires no listener (objects come later), so listener
+    // calls after this mark are the file's; a GeoGebra that loads synchronously is
+    // covered too.
+    const mark = ctx.activity.count;
+    let last = -1;
+    let quiet = 0;
+    try {
+      fn.call(api, b64, () => done());
+    } catch (err) {
+      end();
+      reject(err);
+      return;
+    }
+    // The construction is cleared synchronously, so the object count read right after
+    // the call says nothing yet: wait for the listeners.
+    const check = () => {
+      const calls = ctx.activity.count;
+      if (calls === mark) {
+        return; // nothing arrived yet
+      }
+      if (expect !== undefined) {
+        if (count() === expect) {
+          done();
+        }
+        return;
+      }
+      quiet = calls === last ? quiet + 1 : 0;
+      last = calls;
+      if (quiet >= 3) {
+        done();
+      }
+    };
+    if (!settled) {
+      check();
+      poll = setInterval(check, LOAD_POLL_MS);
+    }
+  });
+}
+
+/**
+ * One API method. getBase64() and exportSVG() get a callback of our own, setBase64 is
+ * confirmed by the objects arriving (loadBase64); evalCommand(GetLabels) falls back to
+ * its async twin when a command module is not loaded yet; a method returning a promise
+ * (e.g. asyncEvalCommand) is awaited. Every wait ends at the request's deadline.
  */
 export async function runCall(
   api: AppletApi,
-  msg: Pick<CallMsg, 'method' | 'args'>,
-  timeoutMs = CALLBACK_TIMEOUT_MS
+  msg: Pick<CallMsg, 'method' | 'args' | 'expect_objects'>,
+  ctx: RunContext = defaultContext()
 ): Promise<Outcome> {
   const why = refusal(api, msg.method);
   if (why !== null) {
@@ -254,20 +486,20 @@ export async function runCall(
   const method = msg.method;
   const args = Array.isArray(msg.args) ? msg.args : [];
   const fn = api[method] as (...a: unknown[]) => unknown;
+  const timeoutMs = remainingMs(ctx);
   let value: unknown;
   try {
-    if (method === 'getBase64') {
-      value = await viaCallback(method, cb => fn.call(api, cb), timeoutMs, isString);
-    } else if (method === 'exportSVG') {
+    if (method === 'getBase64' || method === 'exportSVG') {
       value = await viaCallback(method, cb => fn.call(api, cb), timeoutMs, isString);
     } else if (method === 'setBase64') {
-      // The callback carries nothing we need: null, as for undefined.
-      await viaCallback(method, cb => fn.call(api, args[0], cb), timeoutMs, () => false);
-      value = null;
+      const expect = typeof msg.expect_objects === 'number' ? msg.expect_objects : undefined;
+      value = await loadBase64(api, fn, args[0], expect, ctx);
+    } else if (method === 'evalCommandGetLabels' || method === 'evalCommand') {
+      value = await evalLazily(api, method, args, ctx);
     } else {
       value = fn.apply(api, args);
       if (isThenable(value)) {
-        value = await value;
+        value = await withDeadline(value, ctx, method);
       }
     }
   } catch (err) {
@@ -298,16 +530,17 @@ export function errorText(err: unknown): string {
 export async function execute(
   api: AppletApi,
   req: Request,
-  appName: string
+  appName: string,
+  ctx: RunContext = defaultContext()
 ): Promise<Outcome> {
   try {
     switch (req.type) {
       case 'command':
-        return { ok: true, result: runCommand(api, req.text) };
+        return { ok: true, result: await runCommand(api, req.text, ctx) };
       case 'batch':
-        return { ok: true, result: runBatch(api, req) };
+        return { ok: true, result: await runBatch(api, req, ctx) };
       case 'call':
-        return await runCall(api, req);
+        return await runCall(api, req, ctx);
       case 'snapshot':
         return { ok: true, result: snapshot(api) };
       case 'ping':

@@ -11,7 +11,9 @@ import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
 import { BridgeHost, DEFAULT_SETTINGS, GgbSettings, KernelBridge } from './bridge';
+import { InlineView, setInlineHub } from './inline';
 import type { GeoGebraPanel } from './panel';
+import { placeBeside, reveal } from './placement';
 import { attach, parseKernelMessage, TARGET_NAME } from './protocol';
 
 const PLUGIN_ID = 'ggbmagic:plugin';
@@ -69,20 +71,10 @@ function activate(
       const nb = notebooksOf(kernelId)[0];
       return nb ? PathExt.basename(nb.context.path) : `kernel ${kernelId.slice(0, 8)}`;
     },
-    place: (panel: GeoGebraPanel, kernelId: string) => {
-      const nb = notebooksOf(kernelId)[0];
-      // Not activated: the notebook keeps focus while its cell runs.
-      app.shell.add(panel, 'main', {
-        mode: 'split-right',
-        ref: nb?.id,
-        activate: false
-      });
-    },
-    reveal: (panel: GeoGebraPanel) => {
-      if (panel.isAttached) {
-        app.shell.activateById(panel.id);
-      }
-    }
+    // JupyterLab: split right of the notebook; Notebook 7: its right side area.
+    place: (panel: GeoGebraPanel, kernelId: string) =>
+      placeBeside(app.shell, panel, notebooksOf(kernelId)[0]?.id, app.name),
+    reveal: (panel: GeoGebraPanel) => reveal(app.shell, panel)
   };
 
   const bridgeFor = (kernelId: string): KernelBridge => {
@@ -134,7 +126,7 @@ function activate(
         connections.delete(kernelId);
         const bridge = bridges.get(kernelId);
         if (bridge) {
-          if (bridge.panel) {
+          if (bridge.isShown) {
             bridge.kernelGone('The kernel of this panel is gone (shut down or changed).');
           } else {
             bridge.dispose();
@@ -206,6 +198,60 @@ function activate(
 
   tracker.widgetAdded.connect((_, panel) => watchNotebook(panel));
   tracker.forEach(watchNotebook);
+
+  /** The notebook whose outputs hold `node`, if any. */
+  const notebookHolding = (node: HTMLElement): NotebookPanel | null => {
+    let found: NotebookPanel | null = null;
+    tracker.forEach(panel => {
+      if (!found && panel.node.contains(node)) {
+        found = panel;
+      }
+    });
+    return found;
+  };
+
+  // Inline outputs (mime.ts renders them) go to the bridge of their notebook's kernel:
+  // after a reopen that kernel is a new one, whatever the output says it came from.
+  setInlineHub({
+    attach: (view: InlineView) => {
+      const nb = notebookHolding(view.node);
+      const kernel = nb?.sessionContext.session?.kernel;
+      if (kernel) {
+        wire(kernel);
+        bridgeFor(kernel.id).addInlineView(view);
+        return;
+      }
+      if (nb) {
+        view.showStatic('Waiting for this notebook’s kernel…');
+        void nb.sessionContext.ready.then(
+          () => {
+            if (!view.isDisposed && view.isAttached) {
+              const k = nb.sessionContext.session?.kernel;
+              if (k) {
+                wire(k);
+                bridgeFor(k.id).addInlineView(view);
+              } else {
+                view.showStatic('No kernel: start one and run %load_ext ggbmagic.');
+              }
+            }
+          },
+          () => view.showStatic('No kernel: start one and run %load_ext ggbmagic.')
+        );
+        return;
+      }
+      const known = view.kernelId ? bridges.get(view.kernelId) : undefined;
+      if (known && !known.isDisposed) {
+        known.addInlineView(view);
+      } else {
+        view.showStatic('A picture of the GeoGebra construction (the live applet needs its notebook).');
+      }
+    },
+    detach: (view: InlineView) => {
+      for (const bridge of bridges.values()) {
+        bridge.removeInlineView(view);
+      }
+    }
+  });
 
   const targetNotebook = (): NotebookPanel | null => {
     // In a headless browser without focus currentWidget can be null.

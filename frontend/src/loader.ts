@@ -4,19 +4,30 @@
  * or from the user's own Math Apps Bundle (its licence forbids redistribution).
  */
 import type { AppletApi } from './execute';
+import { firstSize } from './sizing';
 
 export const APPLET_LOAD_TIMEOUT_MS = 60000;
+
+/**
+ * How long an applet waits for its host to be laid out before it is built at the
+ * fallback size anyway (a host in a hidden tab or a background browser tab has no size;
+ * the size follower corrects the applet once it is shown).
+ */
+export const FIRST_SIZE_TIMEOUT_MS = 1000;
 
 /** Everything needed to build one applet. */
 export interface AppletConfig {
   deployggbUrl: string;
   html5Codebase: string;
   appName: string;
+  /** The size to build at if the host has none yet (it is followed afterwards). */
   width: number;
   height: number;
   showToolBar: boolean;
   showMenuBar: boolean;
   showAlgebraInput: boolean;
+  /** A construction (base64 .ggb) the applet starts from, e.g. after a page reload. */
+  ggbBase64?: string;
 }
 
 /** A failure to load GeoGebra, carrying the URL that was tried. */
@@ -34,7 +45,8 @@ export class LoadError extends Error {
 export interface AppletHandle {
   /** `params.id`: GeoGebra also publishes the API object as `window[id]`. */
   readonly id: string;
-  /** The element GeoGebra was injected into (fresh for every applet). */
+  /** The applet's own element in the host (fresh for every applet); GeoGebra is
+   * injected into a child of it. */
   readonly element: HTMLElement;
   readonly appName: string;
   /** Resolves with the API object when `appletOnLoad` fires. */
@@ -96,14 +108,21 @@ export function newAppletId(): string {
 
 /**
  * Build one applet in a fresh child of `host` (which must be attached to the
- * document). Inject runs exactly once, on the element itself rather than its id,
- * since GeoGebra silently gives up on an id it cannot find yet.
+ * document), at the host's size once it is laid out. Inject runs exactly once, on the
+ * element itself rather than its id, since GeoGebra silently gives up on an id it
+ * cannot find yet.
  */
 export function createApplet(host: HTMLElement, config: AppletConfig): AppletHandle {
   const id = newAppletId();
   const element = document.createElement('div');
   element.id = `${id}_container`;
   element.className = 'ggbmagic-applet';
+  // GeoGebra's deployggb.js writes inline width/height on the element it is injected
+  // into (its responsiveResize, from the initial parameters). That element is this
+  // inner one, so ours keeps filling the host whatever GeoGebra writes.
+  const target = document.createElement('div');
+  target.className = 'ggbmagic-applet-target';
+  element.appendChild(target);
   host.appendChild(element);
 
   let destroyed = false;
@@ -111,6 +130,10 @@ export function createApplet(host: HTMLElement, config: AppletConfig): AppletHan
 
   const ready = (async (): Promise<AppletApi> => {
     await loadDeployScript(config.deployggbUrl);
+    // Build at the host's laid-out size. It used to be read while the panel still said
+    // "connecting" (host display:none) and gave the 800x600 fallback; a panel just
+    // added to the shell also has no geometry until Lumino's next frame.
+    const size = (await firstSize(host, FIRST_SIZE_TIMEOUT_MS)) ?? config;
     if (destroyed) {
       throw new Error('applet destroyed while loading');
     }
@@ -125,8 +148,23 @@ export function createApplet(host: HTMLElement, config: AppletConfig): AppletHan
       const params: Record<string, unknown> = {
         id,
         appName: config.appName,
-        width: Math.max(1, Math.floor(config.width)),
-        height: Math.max(1, Math.floor(config.height)),
+        width: Math.max(1, Math.floor(size.width)),
+        height: Math.max(1, Math.floor(size.height)),
+        // Sizing (docs/architecture.md). GeoGebra scales the applet itself by default:
+        // once started and on each window resize its frame applies a CSS transform
+        // scale(min(1, (clientWidth - left - 30) / width, clientHeight / height)),
+        // measured against the *window*, never the host, and not redone by setSize.
+        // Measured on 5.0.745.0: built at 800x600 (the host was still display:none),
+        // then setSize(631, 911), the applet showed at 506x730 (scale 641/800 = 0.80125)
+        // in a 632x911 panel; built at the host's size, still at 0.96 when the panel
+        // ends at the window's edge. ggbmagic sizes the applet to its host with setSize
+        // (SizeFollower), so
+        // GeoGebra's own scaling is off: the applet is always drawn at scale 1, with
+        // real pixels, and mouse positions map 1:1. (scaleContainerClass would scale to
+        // the host instead, but it zooms the fixed initial layout instead of giving the
+        // graphics view the room, and needs allowUpscale to grow.)
+        disableAutoScale: true,
+        scale: 1,
         showToolBar: config.showToolBar,
         showMenuBar: config.showMenuBar,
         showAlgebraInput: config.showAlgebraInput,
@@ -135,6 +173,7 @@ export function createApplet(host: HTMLElement, config: AppletConfig): AppletHan
         enableRightClick: true,
         // The notebook keeps the keyboard while the applet loads.
         preventFocus: true,
+        ...(config.ggbBase64 ? { ggbBase64: config.ggbBase64 } : {}),
         appletOnLoad: (api?: AppletApi) => {
           if (timer !== undefined) {
             clearTimeout(timer);
@@ -171,7 +210,7 @@ export function createApplet(host: HTMLElement, config: AppletConfig): AppletHan
           }
           applet.setHTML5Codebase(config.html5Codebase);
         }
-        applet.inject(element);
+        applet.inject(target);
       } catch (err) {
         clearTimeout(timer);
         reject(

@@ -1,10 +1,13 @@
 /**
  * The GeoGebra panel: one per kernel, beside its notebook. It only shows things and
- * reports size changes and the user closing it; the bridge decides what to show.
+ * reports the user closing it; the bridge decides what to show, and the stage inside
+ * it follows its size.
  */
 import { Message } from '@lumino/messaging';
 import { ISignal, Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
+
+export type { Size } from './sizing';
 
 export type PanelState = 'connecting' | 'loading' | 'ready' | 'failed' | 'closed';
 
@@ -15,14 +18,6 @@ export interface Failure {
   /** The HTML5 codebase in use, if any (shown so the user sees both settings). */
   codebase?: string;
 }
-
-export interface Size {
-  width: number;
-  height: number;
-}
-
-/** Resize events closer together than this are merged (setSize re-lays out GeoGebra). */
-const RESIZE_THROTTLE_MS = 100;
 
 export class GeoGebraPanel extends Widget {
   constructor(
@@ -43,8 +38,8 @@ export class GeoGebraPanel extends Widget {
     this.host.className = 'ggbmagic-host';
     this.node.append(this.status, this.host);
 
-    this.observer = new ResizeObserver(() => this.scheduleResize());
-    this.observer.observe(this.host);
+    // The applet's size is followed by the stage inside `host` (stage.ts, sizing.ts),
+    // which sees every change of this box: window, split handle, side bars, dock moves.
     this.setState('connecting');
   }
 
@@ -53,25 +48,12 @@ export class GeoGebraPanel extends Widget {
     return this._userClosed;
   }
 
-  /** Emitted, throttled, when the applet area changes size (never with a 0 side). */
-  get resized(): ISignal<this, Size> {
-    return this._resized;
-  }
-
   get state(): PanelState {
     return this._state;
   }
 
   /** Where applets are built. */
   readonly host: HTMLElement;
-
-  /** The applet area's size now, or null while hidden. */
-  hostSize(): Size | null {
-    const rect = this.host.getBoundingClientRect();
-    const width = Math.floor(rect.width);
-    const height = Math.floor(rect.height);
-    return width > 0 && height > 0 ? { width, height } : null;
-  }
 
   setNotebookName(name: string): void {
     this.title.label = `GeoGebra — ${name}`;
@@ -172,23 +154,9 @@ export class GeoGebraPanel extends Widget {
     super.onCloseRequest(msg);
   }
 
-  protected onResize(msg: Widget.ResizeMessage): void {
-    super.onResize(msg);
-    this.scheduleResize();
-  }
-
-  protected onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
-    this.scheduleResize();
-  }
-
   dispose(): void {
     if (this.isDisposed) {
       return;
-    }
-    this.observer.disconnect();
-    if (this.resizeTimer !== undefined) {
-      clearTimeout(this.resizeTimer);
     }
     Signal.clearData(this);
     super.dispose();
@@ -213,45 +181,8 @@ export class GeoGebraPanel extends Widget {
     this.status.replaceChildren(...nodes);
   }
 
-  /** Leading and trailing throttle: the first change goes at once, the last is never lost. */
-  private scheduleResize(): void {
-    if (this.resizeTimer !== undefined) {
-      this.resizePending = true;
-      return;
-    }
-    this.emitSize();
-    this.resizeTimer = setTimeout(() => {
-      this.resizeTimer = undefined;
-      if (this.resizePending) {
-        this.resizePending = false;
-        this.scheduleResize();
-      }
-    }, RESIZE_THROTTLE_MS);
-  }
-
-  private emitSize(): void {
-    if (this.isDisposed) {
-      return;
-    }
-    const size = this.hostSize();
-    if (
-      size &&
-      (!this.lastSize ||
-        size.width !== this.lastSize.width ||
-        size.height !== this.lastSize.height)
-    ) {
-      this.lastSize = size;
-      this._resized.emit(size);
-    }
-  }
-
   private readonly status: HTMLElement;
-  private readonly observer: ResizeObserver;
   private readonly _userClosed = new Signal<this, void>(this);
-  private readonly _resized = new Signal<this, Size>(this);
   private _state: PanelState = 'connecting';
   private closing = false;
-  private resizeTimer: ReturnType<typeof setTimeout> | undefined;
-  private resizePending = false;
-  private lastSize: Size | null = null;
 }

@@ -41,6 +41,10 @@ export interface CommandResult {
   ok: boolean;
   labels: string[];
   objects: ObjectInfo[];
+  /** A failed command: why, as far as the browser can tell (GeoGebra says nothing). */
+  error?: string;
+  /** A command that created nothing but ran: the objects its events named. */
+  changed?: string[];
 }
 
 export interface LineResult extends CommandResult {
@@ -59,6 +63,10 @@ export interface EventItem {
   argument: unknown;
   time: number;
   value?: string;
+  /** Client events naming several objects (e.g. deleteGeos). */
+  targets?: string[];
+  /** A client event's other named fields (e.g. xZero, yZero, scale of viewChanged2D). */
+  fields?: Record<string, unknown>;
 }
 
 /** Per-kernel overrides of the user's settings (hello.app / open.app). */
@@ -70,6 +78,9 @@ export interface AppOptions {
   showMenuBar?: boolean;
   showAlgebraInput?: boolean;
 }
+
+/** Where the applet is shown: beside the notebook, or in a cell's output. */
+export type Placement = 'panel' | 'inline';
 
 // --- kernel -> browser (comm data) ----------------------------------------------
 
@@ -83,17 +94,25 @@ export interface HelloMsg extends Versioned {
   token: string;
   max_frame_bytes: number;
   app?: AppOptions;
+  /** Overrides the user's placement setting for this kernel. */
+  placement?: Placement;
+  /** A construction (base64 .ggb) for a freshly built applet to start from. */
+  restore?: string;
 }
 
 export interface CommandMsg extends Versioned {
   type: 'command';
   id: string;
+  /** How long the kernel waits for the reply, in ms: the browser drops the request after. */
+  timeout_ms?: number;
   text: string;
 }
 
 export interface BatchMsg extends Versioned {
   type: 'batch';
   id: string;
+  /** How long the kernel waits for the reply, in ms: the browser drops the request after. */
+  timeout_ms?: number;
   stop_on_error: boolean;
   lines: BatchLine[];
 }
@@ -101,23 +120,32 @@ export interface BatchMsg extends Versioned {
 export interface CallMsg extends Versioned {
   type: 'call';
   id: string;
+  /** How long the kernel waits for the reply, in ms: the browser drops the request after. */
+  timeout_ms?: number;
   method: string;
   args: unknown[];
+  /** setBase64 only: how many objects the file holds, so the browser can tell it loaded. */
+  expect_objects?: number;
 }
 
 export interface SnapshotMsg extends Versioned {
   type: 'snapshot';
   id: string;
+  /** How long the kernel waits for the reply, in ms: the browser drops the request after. */
+  timeout_ms?: number;
 }
 
 export interface PingMsg extends Versioned {
   type: 'ping';
   id: string;
+  /** How long the kernel waits for the reply, in ms: the browser drops the request after. */
+  timeout_ms?: number;
 }
 
 export interface OpenMsg extends Versioned {
   type: 'open';
   app: AppOptions;
+  placement?: Placement;
 }
 
 /** Messages that expect exactly one `reply`. */
@@ -153,6 +181,15 @@ export interface ClosedMsg extends Versioned {
   reason: string;
 }
 
+/** Where the applet is shown now; `none`: the frontend offers no place for the panel. */
+export interface PlacementMsg extends Versioned {
+  type: 'placement';
+  where: Placement | 'none';
+  /** inline: whether a cell's output holds the applet now. */
+  hosted: boolean;
+  message?: string;
+}
+
 export interface ReplyMsg extends Versioned {
   type: 'reply';
   id: string;
@@ -182,6 +219,7 @@ export type BrowserToKernel =
   | ReadyMsg
   | LoadFailedMsg
   | ClosedMsg
+  | PlacementMsg
   | ReplyMsg
   | EventMsg
   | HeartbeatMsg
@@ -201,6 +239,27 @@ export interface PongMsg extends Versioned {
 }
 
 export type KernelOobMsg = WelcomeMsg | PongMsg | ErrorMsg;
+
+// --- inline outputs (display data, not a channel message) ---------------------------
+
+/** The MIME type of `%ggb --open --inline` outputs (ggbmagic/inline.py). */
+export const INLINE_MIME_TYPE = 'application/vnd.ggbmagic.applet+json';
+
+/** What the kernel puts under INLINE_MIME_TYPE. */
+export interface InlineData {
+  kernel_id: string | null;
+  /** The construction as a base64 .ggb file, as of the kernel's last refresh. */
+  ggb: string | null;
+}
+
+/** Read the inline MIME data; anything unexpected becomes null fields (never throws). */
+export function parseInlineData(value: unknown): InlineData {
+  const obj = value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  return {
+    kernel_id: typeof obj.kernel_id === 'string' && obj.kernel_id ? obj.kernel_id : null,
+    ggb: typeof obj.ggb === 'string' && obj.ggb ? obj.ggb : null
+  };
+}
 
 // --- checking what arrives --------------------------------------------------------
 
@@ -282,7 +341,21 @@ export function parseKernelMessage(data: unknown): Parsed<KernelToBrowser> {
   if (!parsed.ok) {
     return parsed;
   }
-  const msg = parsed.msg;
+  let msg = parsed.msg;
+  if (msg.type === 'open' || msg.type === 'hello') {
+    // Optional fields of the wrong kind are treated as absent.
+    const m = msg as { placement?: unknown; restore?: unknown };
+    if (m.placement !== undefined && m.placement !== 'panel' && m.placement !== 'inline') {
+      const rest = { ...msg };
+      delete rest.placement;
+      msg = rest;
+    }
+    if (msg.type === 'hello' && m.restore !== undefined && typeof m.restore !== 'string') {
+      const rest: HelloMsg = { ...msg };
+      delete rest.restore;
+      msg = rest;
+    }
+  }
   if (msg.type === 'open' || msg.type === 'hello') {
     // `app` is optional; anything but an object is treated as absent.
     const app = (msg as { app?: unknown }).app;
@@ -294,6 +367,10 @@ export function parseKernelMessage(data: unknown): Parsed<KernelToBrowser> {
       delete rest.app;
       return { ok: true, msg: rest };
     }
+  }
+  if (msg.type === 'call') {
+    // NaN / ±Infinity in the arguments come as {"$float": …} (docs/protocol.md, Numbers).
+    return { ok: true, msg: { ...msg, args: msg.args.map(decodeFloats) } };
   }
   if (msg.type === 'batch') {
     for (const line of msg.lines) {
@@ -310,7 +387,7 @@ export function parseKernelMessage(data: unknown): Parsed<KernelToBrowser> {
       }
     }
   }
-  return parsed;
+  return { ok: true, msg };
 }
 
 /** Check a text frame the kernel sent on the OOB socket. */
@@ -357,6 +434,18 @@ export function closed(reason: string): ClosedMsg {
   return { v: PROTOCOL_VERSION, type: 'closed', reason };
 }
 
+export function placementFrame(
+  where: Placement | 'none',
+  hosted: boolean,
+  message?: string
+): PlacementMsg {
+  const msg: PlacementMsg = { v: PROTOCOL_VERSION, type: 'placement', where, hosted };
+  if (message) {
+    msg.message = message;
+  }
+  return msg;
+}
+
 export function replyOk(id: string, result: unknown): ReplyMsg {
   return { v: PROTOCOL_VERSION, type: 'reply', id, ok: true, result };
 }
@@ -375,4 +464,54 @@ export function heartbeat(time: number): HeartbeatMsg {
 
 export function error(code: ErrorCode, message: string): ErrorMsg {
   return { v: PROTOCOL_VERSION, type: 'error', code, message };
+}
+
+// --- numbers JSON cannot carry ------------------------------------------------------
+
+/** Key of the object that stands for NaN / Infinity / -Infinity on the wire. */
+export const FLOAT_KEY = '$float';
+
+/**
+ * JSON.stringify replacer: NaN and ±Infinity become `{"$float": "nan" | "inf" | "-inf"}`
+ * (plain JSON would turn them into null). docs/protocol.md, "Numbers".
+ */
+export function nonFiniteReplacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    return { [FLOAT_KEY]: Number.isNaN(value) ? 'nan' : value > 0 ? 'inf' : '-inf' };
+  }
+  return value;
+}
+
+/** `value` with every `{"$float": "nan" | "inf" | "-inf"}` marker turned back into a number. */
+export function decodeFloats(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(decodeFloats);
+  }
+  if (value !== null && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    const keys = Object.keys(obj);
+    if (keys.length === 1 && keys[0] === FLOAT_KEY) {
+      const tag = obj[FLOAT_KEY];
+      if (tag === 'nan') {
+        return Number.NaN;
+      }
+      if (tag === 'inf') {
+        return Infinity;
+      }
+      if (tag === '-inf') {
+        return -Infinity;
+      }
+    }
+    const out: Record<string, unknown> = {};
+    for (const key of keys) {
+      out[key] = decodeFloats(obj[key]);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** A frame as text, with non-finite numbers encoded. */
+export function encodeFrame(msg: BrowserToKernel): string {
+  return JSON.stringify(msg, nonFiniteReplacer);
 }

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route
 
-from ._server import LabServer
+from ._server import DEFAULT_DEPLOYGGB_URL, LabServer
 
 __all__ = [
     "ASSETS",
@@ -37,7 +37,8 @@ __all__ = [
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 DOUBLE_JS = ASSETS / "deployggb_double.js"
-DEPLOYGGB_URL = "https://www.geogebra.org/apps/deployggb.js"
+#: The product's default loader URL; the browser tests answer it with the test double.
+DEPLOYGGB_URL = DEFAULT_DEPLOYGGB_URL
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -54,6 +55,19 @@ def launch_chromium(playwright: Any) -> Browser:
     """Debian's Chromium (Playwright cannot download browsers here). Raises if it fails."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
+
+# The first graphics view's coordinate system, from GeoGebra's XML (both GeoGebras).
+_VIEW_JS = r"""api => {
+  const doc = new DOMParser().parseFromString(api.getXML(), 'text/xml');
+  const ev = doc.querySelector('euclidianView');
+  if (!ev) return null;
+  const cs = ev.querySelector('coordSystem'), size = ev.querySelector('size');
+  const num = (el, a, d) => el && el.hasAttribute(a) ? Number(el.getAttribute(a)) : d;
+  const scale = num(cs, 'scale', 50);
+  return {xZero: num(cs, 'xZero', 0), yZero: num(cs, 'yZero', 0), scale: scale,
+          yscale: num(cs, 'yscale', scale), width: num(size, 'width', 0),
+          height: num(size, 'height', 0)};
+}"""
 
 # Installed into every page before JupyterLab's own scripts. Looks the app up lazily.
 _INIT_JS = r"""
@@ -210,8 +224,9 @@ class LabPage:
     context: BrowserContext
     page: Page
     console: list[str] = field(default_factory=list)
-    #: What https://www.geogebra.org/apps/deployggb.js answers: "double", "404" or "abort".
-    deployggb: str = "double"
+    #: How the loader URL the product is set to (:attr:`deployggb_url`) is answered:
+    #: "serve" (the double, or the real GeoGebra's own file), "404" or "abort".
+    deployggb: str = "serve"
     deployggb_requests: list[str] = field(default_factory=list)
     blocked_requests: list[str] = field(default_factory=list)
     websockets: list[str] = field(default_factory=list)
@@ -226,17 +241,38 @@ class LabPage:
         page.on("pageerror", lambda e: lab.console.append(f"[pageerror] {e}"))
         page.on("websocket", lambda ws: lab.websockets.append(ws.url))
         page.set_default_timeout(30_000)
-        context.route(DEPLOYGGB_URL, lab._route_deployggb)
+        loader = lab.deployggb_url
+        context.route(loader, lab._route_deployggb)
+        # Our own servers: JupyterLab, and for "real" the GeoGebra files server.
+        ours = [server.origin]
+        if server.geogebra_files is not None:
+            ours.append(server.geogebra_files.origin)
+        own = tuple(o + "/" for o in ours)
         if route_all:
-            # Everything not served by our own server: GeoGebra's other files and any
-            # other site. The product's default settings run, and nothing leaks out.
-            origin = server.origin
-            context.route(lambda url: not url.startswith(origin) and url != DEPLOYGGB_URL
+            # Everything not served by our own servers (GeoGebra's other files on
+            # geogebra.org, any other site) is answered 404 and recorded: nothing leaks.
+            context.route(lambda url: not url.startswith(own) and url != loader
                           and not url.startswith(("data:", "blob:")),
                           lab._route_foreign)
         else:
             context.route("https://www.geogebra.org/**", lab._route_foreign)
         return lab
+
+    @property
+    def geogebra(self) -> str:
+        """Which GeoGebra the page gets: "double" or "real"."""
+        return self.server.geogebra
+
+    @property
+    def deployggb_url(self) -> str:
+        """The deployggb.js URL the product is set to load (default or self-hosted)."""
+        return self.server.deployggb_url
+
+    @property
+    def geogebra_org_requests(self) -> list[str]:
+        """Requests that tried to reach geogebra.org (blocked) other than the double's."""
+        return [u for u in self.blocked_requests
+                if (urlsplit(u).hostname or "").endswith("geogebra.org")]
 
     def close(self) -> None:
         self.context.close()
@@ -245,7 +281,9 @@ class LabPage:
 
     def _route_deployggb(self, route: Route) -> None:
         self.deployggb_requests.append(route.request.url)
-        if self.deployggb == "double":
+        if self.deployggb == "serve" and self.geogebra == "real":
+            route.continue_()  # the real deployggb.js from the GeoGebra files server
+        elif self.deployggb == "serve":
             route.fulfill(status=200, path=str(DOUBLE_JS),
                           headers={"Content-Type": "application/javascript",
                                    "Access-Control-Allow-Origin": "*"})
@@ -256,7 +294,7 @@ class LabPage:
 
     def _route_foreign(self, route: Route) -> None:
         url = route.request.url
-        if url == DEPLOYGGB_URL:
+        if url == self.deployggb_url:
             self._route_deployggb(route)
             return
         host = urlsplit(url).hostname or ""
@@ -388,12 +426,62 @@ class LabPage:
         assert aid, f"panel of kernel {kernel_id} has no data-ggbmagic-applet-id"
         return aid
 
-    def drag(self, kernel_id: str, name: str, points: list[list[float]]) -> None:
-        """A user dragging point ``name`` in the applet (the test double simulates it)."""
+    def applet_api(self, kernel_id: str, js: str, arg: Any = None) -> Any:
+        """Evaluate ``js``, a function ``(api, arg) => ...``, on the panel's API object.
+
+        ``api`` is ``window[appletId]``, the object GeoGebra (or the double) publishes;
+        the same call works on both, e.g. ``applet_api(kid, "api => api.getValue('d')")``.
+        """
         aid = self.applet_id(kernel_id)
-        self.page.evaluate(
-            "([aid, n, pts]) => window.__ggbDouble.applets[aid].__double.drag(n, pts)",
-            [aid, name, points])
+        return self.page.evaluate(
+            "([aid, src, arg]) => { const api = window[aid];"
+            " if (!api) throw new Error('no API object window[' + aid + ']');"
+            " return (0, eval)('(' + src + ')')(api, arg); }",
+            [aid, js, arg])
+
+    def drag(self, kernel_id: str, name: str, points: list[list[float]]) -> None:
+        """A user dragging point ``name`` through ``points`` (GeoGebra coordinates).
+
+        On the double through its test hook; on the real GeoGebra as a real mouse drag
+        on the applet's canvas, from the point's screen position (computed from the
+        view's coordinate system in the XML) through each point, one move per step.
+        """
+        if self.geogebra == "double":
+            aid = self.applet_id(kernel_id)
+            self.page.evaluate(
+                "([aid, n, pts]) => window.__ggbDouble.applets[aid].__double.drag(n, pts)",
+                [aid, name, points])
+            return
+        start = self.applet_api(kernel_id, "(api, n) => [api.getXcoord(n), api.getYcoord(n)]",
+                                name)
+        path = [self._screen(kernel_id, p) for p in [start, *points]]
+        mouse = self.page.mouse
+        mouse.move(*path[0])
+        mouse.down()
+        for x, y in path[1:]:
+            mouse.move(x, y, steps=5)
+        mouse.up()
+        last = points[-1]
+        # The drag is done when GeoGebra moved the point there (it handles mouse
+        # events on its own schedule).
+        self.page.wait_for_function(
+            "([aid, n, x, y]) => { const a = window[aid];"
+            " return Math.abs(a.getXcoord(n) - x) < 1e-6 && Math.abs(a.getYcoord(n) - y) < 1e-6; }",
+            arg=[self.applet_id(kernel_id), name, last[0], last[1]], timeout=10_000)
+
+    def _screen(self, kernel_id: str, point: list[float]) -> tuple[float, float]:
+        """Page coordinates of GeoGebra point ``point`` in the panel's graphics view."""
+        view = self.applet_api(kernel_id, _VIEW_JS)
+        canvas = self.ggb_panel(kernel_id).first.locator("canvas").first
+        canvas.scroll_into_view_if_needed()
+        box = canvas.bounding_box()
+        assert box and view, f"no graphics view to drag in: {view!r} {box!r}"
+        # CSS pixels per view pixel (1 unless the applet is scaled to its container).
+        kx = box["width"] / view["width"] if view["width"] else 1.0
+        ky = box["height"] / view["height"] if view["height"] else 1.0
+        x = view["xZero"] + point[0] * view["scale"]
+        y = view["yZero"] - point[1] * view["yscale"]
+        return box["x"] + x * kx, box["y"] + y * ky
 
     # --- artifacts ------------------------------------------------------------------
 
@@ -405,7 +493,8 @@ class LabPage:
         except Exception as exc:  # a crashed page must not hide the test's own failure
             (directory / "screenshot-error.txt").write_text(repr(exc))
         (directory / "console.log").write_text("\n".join(self.console) + "\n")
-        extra = {"deployggb_requests": self.deployggb_requests,
+        extra = {"geogebra": self.geogebra, "deployggb_url": self.deployggb_url,
+                 "deployggb_requests": self.deployggb_requests,
                  "blocked_requests": self.blocked_requests, "websockets": self.websockets}
         try:
             extra["ggb_panels"] = self.ggb_panels()

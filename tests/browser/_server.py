@@ -23,11 +23,15 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-__all__ = ["JUPYTER", "LabServer", "ServerError"]
+from ._geogebra import GeoGebraFiles
+
+__all__ = ["DEFAULT_DEPLOYGGB_URL", "JUPYTER", "LabServer", "ServerError"]
 
 REPO = Path(__file__).resolve().parents[2]
 JUPYTER = REPO / ".venv" / "bin" / "jupyter"
 START_TIMEOUT = 60.0
+#: The product's default loader URL (frontend/schema/plugin.json).
+DEFAULT_DEPLOYGGB_URL = "https://www.geogebra.org/apps/deployggb.js"
 
 
 class ServerError(RuntimeError):
@@ -48,10 +52,23 @@ class LabServer:
     'http://127.0.0.1:40123/user/alice/lab'
     """
 
-    def __init__(self, *, base_url: str = "/", name: str = "lab") -> None:
+    def __init__(self, *, base_url: str = "/", name: str = "lab", geogebra: str = "double",
+                 geogebra_files: GeoGebraFiles | None = None, app: str = "lab") -> None:
         if not (base_url.startswith("/") and base_url.endswith("/")):
             raise ValueError("base_url must start and end with '/'")
+        if geogebra not in ("double", "real"):
+            raise ValueError(f"geogebra must be 'double' or 'real', not {geogebra!r}")
+        if app not in ("lab", "notebook"):
+            raise ValueError("app is 'lab' (JupyterLab) or 'notebook' (Notebook 7)")
+        #: Which frontend the server serves: ``jupyter lab`` or ``jupyter notebook``.
+        self.app = app
         self.base_url = base_url
+        #: "double": the product's default settings (geogebra.org's deployggb.js, which
+        #: the browser tests answer with the test double). "real": the product's own
+        #: self-hosted settings point at the real GeoGebra, served by ``geogebra_files``.
+        self.geogebra = geogebra
+        self.geogebra_files = geogebra_files
+        self._own_files = False
         self.token = secrets.token_hex(24)
         self.port = _free_port()
         # A short runtime dir: the kernel's Unix socket path lives under it and
@@ -62,6 +79,8 @@ class LabServer:
         self.workspaces_dir = self.tmp / "workspaces"
         self.root_dir.mkdir()
         self.workspaces_dir.mkdir()
+        self.settings_dir = self.tmp / "settings"
+        self.settings_dir.mkdir()
         self.log_path = self.tmp / "server.log"
         self._log: Any = None
         self.proc: subprocess.Popen[bytes] | None = None
@@ -72,8 +91,11 @@ class LabServer:
         """Start the server and return once ``/api/status`` answers (or raise)."""
         if not JUPYTER.exists():
             raise ServerError(f"{JUPYTER} not found: create the venv first")
+        app_class = "LabApp" if self.app == "lab" else "JupyterNotebookApp"
+        if self.geogebra == "real":
+            self._write_real_settings()
         args = [
-            str(JUPYTER), "lab",
+            str(JUPYTER), self.app,
             "--no-browser", "--allow-root",
             "--ServerApp.ip=127.0.0.1",
             f"--ServerApp.port={self.port}",
@@ -81,13 +103,14 @@ class LabServer:
             f"--IdentityProvider.token={self.token}",
             f"--ServerApp.root_dir={self.root_dir}",
             f"--ServerApp.base_url={self.base_url}",
-            f"--LabApp.workspaces_dir={self.workspaces_dir}",
-            "--LabApp.expose_app_in_browser=True",
-            "--LabApp.news_url=",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            f"--{app_class}.workspaces_dir={self.workspaces_dir}",
+            f"--{app_class}.expose_app_in_browser=True",
             "--ServerApp.jpserver_extensions=ggbmagic=True",
             "--ServerApp.log_level=INFO",
         ]
+        if self.app == "lab":
+            args += ["--LabApp.news_url=",
+                     "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
         env = dict(os.environ)
         env["JUPYTER_RUNTIME_DIR"] = str(self.runtime_dir)
         env["PATH"] = f"{JUPYTER.parent}:{env.get('PATH', '')}"
@@ -99,6 +122,8 @@ class LabServer:
         (config_dir / "labconfig" / "page_config.json").write_text(json.dumps(
             {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
         env["JUPYTER_CONFIG_DIR"] = str(config_dir)
+        # Our own user settings: for "real", the ggbmagic settings written above.
+        env["JUPYTERLAB_SETTINGS_DIR"] = str(self.settings_dir)
         env["PYTHONUNBUFFERED"] = "1"
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
@@ -125,6 +150,25 @@ class LabServer:
                 time.sleep(0.2)
         return self
 
+    def _write_real_settings(self) -> None:
+        """Point ggbmagic's own settings at the real GeoGebra: what a school would do."""
+        if self.geogebra_files is None:
+            self.geogebra_files = GeoGebraFiles().start()
+            self._own_files = True
+        files = self.geogebra_files
+        target = self.settings_dir / "ggbmagic" / "plugin.jupyterlab-settings"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps({"deployggbUrl": files.deployggb_url,
+                                      "html5Codebase": files.codebase_url}, indent=2))
+
+    @property
+    def deployggb_url(self) -> str:
+        """The deployggb.js URL the product's settings give the panel."""
+        if self.geogebra == "real":
+            assert self.geogebra_files is not None, "start() the server first"
+            return self.geogebra_files.deployggb_url
+        return DEFAULT_DEPLOYGGB_URL
+
     def stop(self) -> None:
         """Stop the server (SIGINT twice, then SIGTERM, then SIGKILL) and its kernels."""
         proc, self.proc = self.proc, None
@@ -144,6 +188,8 @@ class LabServer:
             self._log.close()
             self._log = None
         shutil.rmtree(self.runtime_dir, ignore_errors=True)
+        if self._own_files and self.geogebra_files is not None:
+            self.geogebra_files.stop()
 
     def cleanup(self) -> None:
         """Remove the temporary directories (after the log was copied if needed)."""
@@ -215,8 +261,8 @@ class LabServer:
                 self.api("DELETE", f"api/kernels/{kernel['id']}")
 
 
-if __name__ == "__main__":  # manual check: python tests/browser/_server.py
-    s = LabServer().start()
+if __name__ == "__main__":  # manual check: python -m tests.browser._server [--real]
+    s = LabServer(geogebra="real" if "--real" in sys.argv else "double").start()
     print(s.url("lab", token=s.token), file=sys.stderr)
     try:
         signal.pause()

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from ._lab import DEPLOYGGB_URL, LabPage
+from ._lab import LabPage
 from ._server import LabServer
 from .conftest import _server
 from .test_magics import LOAD_AND_DISTANCE, _assert_distance_5
@@ -18,8 +18,8 @@ BASE_URL = "/user/alice/"
 
 
 @pytest.fixture(scope="module")
-def alice_server() -> Iterator[LabServer]:
-    yield from _server("alice", base_url=BASE_URL)
+def alice_server(geogebra: str) -> Iterator[LabServer]:
+    yield from _server(f"alice-{geogebra}", base_url=BASE_URL, geogebra=geogebra)
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def test_under_base_url(lab: LabPage, notebook: str) -> None:
     _assert_distance_5(cell.text)
     kid = lab.kernel_id(notebook)
     lab.wait_ggb_ready(kid, timeout_ms=5_000)
-    assert lab.deployggb_requests == [DEPLOYGGB_URL]
+    assert lab.deployggb_requests == [lab.deployggb_url]
     # The panel's OOB socket went to the relay under the base URL.
     relay = lab.server.ws_url(f"ggbmagic/oob/{kid}")
     assert relay.startswith(f"ws://127.0.0.1:{lab.server.port}{BASE_URL}ggbmagic/oob/")

@@ -1,8 +1,8 @@
 """Issue 3's scenarios, typed into real notebook cells in JupyterLab in headless Chromium.
 
-GeoGebra itself cannot load here (no internet); deployggb.js is answered with the test
-double in tests/browser/assets. Everything else is real: the server, its relay, the
-kernel, JupyterLab and the ggbmagic frontend extension.
+Each runs on the GeoGebra test double (tests/browser/assets) and, when it is on the
+machine, on the real GeoGebra (see conftest.py). Everything else is real: the server, its
+relay, the kernel, JupyterLab and the ggbmagic frontend extension.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from ._lab import DEPLOYGGB_URL, LabPage
+from ._lab import LabPage
 
 LOAD_AND_DISTANCE = """\
 %load_ext ggbmagic
@@ -43,11 +43,10 @@ def test_load_and_three_commands_in_one_cell(lab: LabPage, notebook: str) -> Non
     assert ggb_box["x"] >= nb_box["x"] + nb_box["width"] - 5, (nb_box, ggb_box)
     assert ggb_box["width"] > 100 and ggb_box["height"] > 100
     # The applet really holds the construction (asked in the page, not the kernel).
-    aid = lab.applet_id(kid)
-    value = lab.page.evaluate("(a) => window.__ggbDouble.applets[a].getValue('d')", aid)
+    value = lab.applet_api(kid, "api => api.getValue('d')")
     assert value == 5
-    # The default loader URL was used, and nothing else left the machine.
-    assert lab.deployggb_requests == [DEPLOYGGB_URL]
+    # The loader URL of the product's settings was used, and nothing else left the machine.
+    assert lab.deployggb_requests == [lab.deployggb_url]
 
     follow = lab.run(notebook, "print(ggb.value('d'), ggb.coords('B'))", clean=True)
     assert follow.stdout.strip() == "5.0 (4.0, 6.0)"
@@ -145,8 +144,7 @@ def test_two_notebooks_no_cross_talk(lab: LabPage, nb_name: str) -> None:
 
     a1, a2 = lab.applet_id(k1), lab.applet_id(k2)
     assert a1 != a2
-    names = lab.page.evaluate(
-        "(ids) => ids.map(a => window.__ggbDouble.applets[a].getAllObjectNames())", [a1, a2])
+    names = lab.page.evaluate("(ids) => ids.map(a => window[a].getAllObjectNames())", [a1, a2])
     assert names == [["Only1"], ["Only2"]]
 
     titles = lab.page.evaluate("() => window.__ggbmTest.ggbTitles()")
@@ -191,7 +189,7 @@ def test_deployggb_unreachable(lab: LabPage, nb_name: str, answer: str) -> None:
 
     assert not cell.errors, cell.text
     assert "UsageError" in cell.stderr, cell.text
-    assert DEPLOYGGB_URL in cell.stderr, cell.stderr
+    assert lab.deployggb_url in cell.stderr, cell.stderr
     # At once: far below the 30 s ready timeout (the whole cell, browser included).
     assert elapsed < 10, f"the load failure took {elapsed:.1f} s to reach the kernel"
 
@@ -199,6 +197,6 @@ def test_deployggb_unreachable(lab: LabPage, nb_name: str, answer: str) -> None:
     failed = lab.ggb_panel(kid, "failed")
     failed.wait_for(timeout=5_000)
     text = failed.inner_text()
-    assert DEPLOYGGB_URL in text, text
+    assert lab.deployggb_url in text, text
     assert "self-hosted" in text and "deployggbUrl" in text, text
     assert lab.deployggb_requests, "the panel never asked for deployggb.js"

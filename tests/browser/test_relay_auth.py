@@ -16,6 +16,9 @@ from websockets.sync.client import connect
 
 from ._server import LabServer
 
+# The relay is the same whichever GeoGebra the page would get; no page is opened here.
+pytestmark = pytest.mark.double_only(reason="no GeoGebra involved: relay only")
+
 
 @pytest.fixture
 def kernel_id(lab_server: LabServer) -> Iterator[str]:

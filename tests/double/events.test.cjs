@@ -59,11 +59,11 @@ test('drag emits select, movingGeos + updates per step, dragEnd, movedGeos', () 
   events.length = 0;
   api.__double.drag('B', [[2, 0], [3, 0]]);
   assert.deepEqual(events, [
+    ['client', 'mouseDown', undefined],
     ['client', 'select', 'B'],
-    ['client', 'movingGeos', 'B'], ['update', 'B'], ['update', 's'],
-    ['client', 'movingGeos', 'B'], ['update', 'B'], ['update', 's'],
+    ['update', 'B'], ['update', 's'],
+    ['update', 'B'], ['update', 's'],
     ['client', 'dragEnd', 'B'],
-    ['client', 'movedGeos', 'B'],
   ]);
   assert.equal(api.getValue('s'), 3);
   assert.throws(() => api.__double.drag('s', [[0, 0]]));
@@ -76,7 +76,8 @@ test('delete removes dependents and fires remove for each; object listeners go',
   api.registerObjectUpdateListener('e', (n) => seen.push(n));
   events.length = 0;
   api.deleteObject('A');
-  assert.deepEqual(events, [['remove', 'A'], ['remove', 'd'], ['remove', 'e']]);
+  // GeoGebra removes the dependents first.
+  assert.deepEqual(events, [['remove', 'e'], ['remove', 'd'], ['remove', 'A']]);
   assert.deepEqual(api.getAllObjectNames(), ['B', 'C']);
   api.evalCommand('e = 1');
   api.setValue('e', 2);
@@ -88,21 +89,21 @@ test('rename fires rename(old, new) and rewrites definitions', () => {
   api.evalCommand('A = (0, 0)\nB = (3, 4)\nd = Distance(A, B)');
   events.length = 0;
   assert.equal(api.renameObject('A', 'P'), true);
-  assert.deepEqual(events, [['rename', 'A', 'P'], ['client', 'renameComplete', 'P']]);
+  assert.deepEqual(events, [['rename', 'A', 'P'], ['update', 'P'], ['client', 'renameComplete', undefined]]);
   assert.equal(api.getCommandString('d'), 'Distance(P, B)');
-  assert.equal(api.renameObject('P', 'B'), false); // taken
+  assert.throws(() => api.renameObject('P', 'B'), /NameUsed/); // taken: GeoGebra throws
   assert.equal(api.renameObject('nope', 'Z'), false);
   assert.equal(api.renameObject('P', '1bad'), false);
   api.setCoords('P', 3, 0);
   assert.equal(api.getValue('d'), 4);
 });
 
-test('newConstruction fires clear and empties everything', () => {
+test('newConstruction empties everything and (as GeoGebra 5.0.745) fires nothing', () => {
   const { api, events } = freshApi();
   api.evalCommand('A = (0, 0)');
   events.length = 0;
   api.newConstruction();
-  assert.deepEqual(events, [['clear']]);
+  assert.deepEqual(events, []);
   assert.equal(api.getObjectNumber(), 0);
 });
 
@@ -154,4 +155,20 @@ test('the call log records API calls without callbacks', () => {
   api.evalCommand('A = (1, 1)');
   const last = api.__double.calls[api.__double.calls.length - 1];
   assert.deepEqual(last, { method: 'evalCommand', args: ['A = (1, 1)'] });
+});
+
+test('client events are arrays with named fields, as GeoGebra sends them', () => {
+  const { double } = require('./helpers.cjs');
+  const api = double.createApi({});
+  const seen = [];
+  api.registerClientListener((e) => seen.push(e));
+  api.evalCommand('A = (1, 2)\nB = (0, 0)\ns = Segment(A, B)');
+  api.evalCommandGetLabels('SetColor(A, "red")');
+  api.evalCommandGetLabels('Delete(A)');
+  assert.equal(seen.length, 2);
+  assert.ok(Array.isArray(seen[0]));
+  assert.deepEqual(Array.from(seen[0]), ['updateStyle', 'A', 'A']);
+  assert.deepEqual([seen[0].type, seen[0].target, seen[0].argument], ['updateStyle', 'A', 'A']);
+  assert.deepEqual(Array.from(seen[1]), ['deleteGeos', 's', 'A']);
+  assert.deepEqual(seen[1].targets, ['s', 'A']);
 });

@@ -36,6 +36,9 @@ VALID_FRAMES: list[tuple[str, dict[str, Any]]] = [
     ("load_failed", {"type": "load_failed", "url": "https://www.geogebra.org/apps/deployggb.js",
                      "message": "deployggb.js could not be loaded (offline or blocked?)"}),
     ("closed", {"type": "closed", "reason": "panel closed"}),
+    ("placement", {"type": "placement", "where": "inline", "hosted": True}),
+    ("placement", {"type": "placement", "where": "none", "hosted": False,
+                   "message": "Notebook 7 without a right side area"}),
     ("reply", {"type": "reply", "id": "r1", "ok": True, "result": {}}),
     ("reply", {"type": "reply", "id": "r2", "ok": False, "error": "getFoo is not a method"}),
     ("reply", {"type": "reply", "id": "r3", "ok": True}),
@@ -106,6 +109,10 @@ ERROR_CASES: list[tuple[str, str | bytes, str, list[str]]] = [
     ("load_failed without message", frame(type="load_failed", url="u"), "malformed",
      ["'message'"]),
     ("closed reason number", frame(type="closed", reason=1), "malformed", ["'reason'"]),
+    ("placement where unknown", frame(type="placement", where="left", hosted=False),
+     "malformed", ["panel, inline or none"]),
+    ("placement hosted missing", frame(type="placement", where="inline"), "malformed",
+     ["'hosted'"]),
     ("reply without id", frame(type="reply", ok=True), "malformed", ["'id'"]),
     ("reply id number", frame(type="reply", id=1, ok=True), "malformed", ["'id'"]),
     ("reply ok is 1", frame(type="reply", id="r", ok=1), "malformed", ["'ok'"]),
@@ -185,7 +192,13 @@ def test_default_limit_is_16_mib() -> None:
 @pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf], ids=["nan", "inf", "-inf"])
 def test_encode_refuses_non_finite_numbers(bad: float) -> None:
     with pytest.raises(ValueError, match="JSON"):
-        encode(protocol.call("setValue", ["a", bad]))
+        encode({"v": 1, "type": "call", "id": "r", "method": "setValue", "args": ["a", bad]})
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf], ids=["nan", "inf", "-inf"])
+def test_call_encodes_non_finite_arguments_as_markers(bad: float) -> None:
+    text = encode(protocol.call("setValue", ["a", bad]))
+    assert '"$float"' in text
 
 
 def test_encode_is_compact_and_round_trips() -> None:

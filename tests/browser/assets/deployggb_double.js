@@ -324,6 +324,8 @@
     }
     return null;
   }
+  // GeoGebra's own names for some commands, as getCommandString writes them.
+  var CANONICAL = { PerpendicularBisector: 'LineBisector', PerpendicularLine: 'OrthogonalLine', FitLine: 'FitLineY' };
   function unparse(n, mode) {
     mode = mode || 'def';
     function u(x) { return unparse(x, mode); }
@@ -332,7 +334,12 @@
       case 'num': return mode === 'val' ? fmt(n.v) : numStr(n.v);
       case 'str': return '"' + n.v + '"';
       case 'id': return n.name;
-      case 'call': return n.name + '(' + n.args.map(u).join(', ') + ')';
+      case 'call':
+        if (mode === 'cmd') {
+          var cn = commandName(n.name);
+          return (cn ? CANONICAL[cn] || cn : n.name) + '(' + n.args.map(u).join(', ') + ')';
+        }
+        return n.name + '(' + n.args.map(u).join(', ') + ')';
       case 'tuple': return '(' + n.items.map(u).join(', ') + ')';
       case 'list': return '{' + n.items.map(u).join(', ') + '}';
       case 'neg': return '-' + wrap(n.e, 5);
@@ -340,7 +347,7 @@
       case 'deg': return wrap(n.e, 8) + '\u00b0';
       case 'eq': return u(n.l) + ' = ' + u(n.r);
       case 'pow':
-        if (mode === 'val' && n.r.k === 'num' && n.r.v >= 0 && n.r.v <= 9 && n.r.v === Math.floor(n.r.v)) {
+        if ((mode === 'val' || mode === 'cmd') && n.r.k === 'num' && n.r.v >= 0 && n.r.v <= 9 && n.r.v === Math.floor(n.r.v)) {
           return wrap(n.l, 8) + SUPERSCRIPT[n.r.v];
         }
         return wrap(n.l, 8) + '^' + wrap(n.r, 8);
@@ -445,6 +452,10 @@
     list: 'list', text: 'text', angle: 'angle'
   };
 
+  function objectType(v) {
+    if (v.t === 'polygon' && v.pts.length === 3) return 'triangle';
+    return TYPE_NAMES[v.t];
+  }
   function isNumeric(v) { return v && (v.t === 'number' || v.t === 'angle'); }
   function toNum(v, what) {
     if (isNumeric(v)) return v.v;
@@ -480,7 +491,7 @@
   }
   function valueDefined(v) {
     switch (v.t) {
-      case 'number': case 'angle': return isFinite(v.v);
+      case 'number': case 'angle': return !isNaN(v.v);
       case 'point': case 'vector': return isFinite(v.x) && isFinite(v.y);
       case 'line': return isFinite(v.a) && isFinite(v.b) && isFinite(v.c);
       case 'segment': return isFinite(v.p.x) && isFinite(v.p.y) && isFinite(v.q.x) && isFinite(v.q.y);
@@ -1046,7 +1057,8 @@
       fail('Distance: wrong argument types');
     } },
     Segment: { fn: function (a) {
-      argc(a, 2);
+      argc(a, 2, 3);
+      if (a.length === 3 && a[2].t !== 'polygon') fail('Segment: the third argument is the polygon');
       return SEG(ptArg(a[0]), ptArg(a[1]));
     } },
     Line: { fn: function (a) {
@@ -1215,7 +1227,8 @@
       var step = a.length > 2 ? toNum(a[2], 'Increment') : 0.1;
       var isAngle = a.length > 5 && a[5].t === 'boolean' && a[5].v;
       if (!(min <= max)) fail('Slider: Min must not exceed Max');
-      var v = isAngle ? ANGLE(min) : NUM(min);
+      var start = min <= 0 && 0 <= max ? 0 : min;
+      var v = isAngle ? ANGLE(start) : NUM(start);
       v.slider = { min: min, max: max, step: step };
       return v;
     } },
@@ -1250,7 +1263,59 @@
     Delete: { raw: true, fn: function (args, ctx) {
       argc(args, 1);
       var name = objArg(args[0], ctx);
-      return action(function (con) { con.deleteObject(name); });
+      return action(function (con) {
+        var gone = con.deleteObject(name);
+        if (gone.length) con.client('deleteGeos', gone);
+      });
+    } },
+    // Scripting commands GeoGebra answers with events only (measured on 5.0.745).
+    SetVisibleInView: { raw: true, fn: function (args, ctx) {
+      argc(args, 3);
+      var name = objArg(args[0], ctx);
+      return action(function (con) { con.fireUpdate(name); });
+    } },
+    SetConditionToShowObject: { raw: true, fn: function (args, ctx) {
+      argc(args, 2);
+      var name = objArg(args[0], ctx);
+      return action(function (con) { con.fireUpdate(name); });
+    } },
+    UpdateConstruction: { raw: true, fn: function (args) {
+      argc(args, 0, 1);
+      return action(function (con) { con.order.slice().forEach(function (n) { con.fireUpdate(n); }); });
+    } },
+    StartAnimation: { raw: true, fn: function (args) {
+      argc(args, 0, 2);
+      return action(function () {}); // the double animates nothing
+    } },
+    Execute: { raw: true, fn: function (args, ctx) {
+      argc(args, 1);
+      var list = ev(args[0], ctx);
+      if (list.t !== 'list' || !list.items.every(function (x) { return x.t === 'text'; })) fail('Execute needs a list of texts');
+      return action(function (con) {
+        list.items.forEach(function (x) { try { con.evalStatement(x.v); } catch (e) { if (e && e.ggbLazy) throw e; } });
+      });
+    } },
+    SetCaption: { raw: true, fn: function (args, ctx) {
+      argc(args, 2);
+      var name = objArg(args[0], ctx);
+      var s = ev(args[1], ctx);
+      if (s.t !== 'text') fail('SetCaption: the caption must be a text');
+      return action(function (con) {
+        con.geos.get(name).caption = s.v;
+        con.client('updateStyle', name, name);
+        con.onChange();
+      });
+    } },
+    ShowLabel: { raw: true, fn: function (args, ctx) {
+      argc(args, 2);
+      var name = objArg(args[0], ctx);
+      var b = ev(args[1], ctx);
+      if (b.t !== 'boolean') fail('ShowLabel: the second argument must be a boolean');
+      return action(function (con) {
+        con.geos.get(name).labelVisible = b.v;
+        con.client('updateStyle', name, name);
+        con.onChange();
+      });
     } },
     Rename: { raw: true, fn: function (args, ctx) {
       argc(args, 2);
@@ -1258,7 +1323,7 @@
       var s = ev(args[1], ctx);
       if (s.t !== 'text') fail('Rename: new name must be a text');
       if (!ctx.con.validNewLabel(s.v)) fail('Rename: invalid or taken name ' + s.v);
-      return action(function (con) { con.rename(name, s.v); });
+      return action(function (con) { if (con.rename(name, s.v)) con.fireUpdate(s.v); });
     } },
     Derivative: { fn: function (a, ctx) {
       argc(a, 1, 2);
@@ -1391,6 +1456,26 @@
       return NUM(xs.length ? Math.min.apply(null, xs) : NaN);
     } }
   };
+  // GeoGebra loads some command modules lazily: the first synchronous use of one of
+  // their commands in a page throws "<Module> commands not loaded yet" (nothing of
+  // that line runs), asyncEvalCommandGetLabels loads the module first. Measured on
+  // 5.0.745.0 for every command the lessons use: only TriangleCenter (Discrete).
+  var LAZY_COMMANDS = { TriangleCenter: 'Discrete' };
+  var loadedModules = {};
+  function lazyModulesOf(ast) {
+    var out = [];
+    walk(ast, function (x) {
+      if (x.k !== 'call') return;
+      var cn = commandName(x.name);
+      if (cn && LAZY_COMMANDS[cn] && out.indexOf(LAZY_COMMANDS[cn]) < 0) out.push(LAZY_COMMANDS[cn]);
+    });
+    return out;
+  }
+  function notLoaded(module) {
+    var err = new Error(module + ' commands not loaded yet');
+    err.ggbLazy = true;
+    return err;
+  }
   var COMMANDS_LOWER = {};
   Object.keys(COMMANDS).forEach(function (k) { COMMANDS_LOWER[k.toLowerCase()] = k; });
   COMMANDS_LOWER.trianglecentre = 'TriangleCenter';
@@ -1410,6 +1495,52 @@
     'function': ['f', 'g', 'h', 'p', 'q', 'r', 's', 't'],
     circle: ['c', 'd', 'e', 'k', 'p', 'q', 'r', 's', 't']
   };
+
+  // getCommandString: the definition as GeoGebra writes it (x², its own command
+  // names); a free object's value; '' for free functions, texts and sliders.
+  function commandString(g) {
+    var v = g.value;
+    if (g.free) {
+      if (g.slider || v.t === 'function' || v.t === 'text' || (g.ast && g.ast.k === 'fdef')) return '';
+      if (v.t === 'point' || v.t === 'vector') return plainValue(v);
+      if (isNumeric(v) && g.ast && g.ast.k === 'num') return plainValue(v);
+    }
+    if (!g.ast) return '';
+    if (g.ast.k === 'fdef') return g.free ? '' : unparse(g.ast.body, 'cmd');
+    return unparse(g.ast, 'cmd');
+  }
+  // getDefinitionString: GeoGebra's (English) description of a command.
+  var DESCRIPTIONS = {
+    'Distance/2': 'Distance between %0 and %1',
+    'Segment/2': 'Segment %0, %1',
+    'Segment/3': 'Segment %0, %1',
+    'Line/2': 'Line %0, %1',
+    'Midpoint/2': 'Midpoint of %0, %1',
+    'Angle/3': 'Angle between %0, %1, %2',
+    'Intersect/2': 'Intersection of %0 and %1',
+    'PerpendicularBisector/2': 'Perpendicular Bisector of %0%1',
+    'PerpendicularLine/2': 'Line through %0 perpendicular to %1',
+    'Slope/1': 'Slope of %0',
+    'Derivative/1': 'Derivative of %0',
+    'Integral/3': 'Integral of %0 from %1 to %2',
+    // [sic]: GeoGebra 5.0.745 repeats the function where the start belongs.
+    'Root/3': 'Root of %0 on interval [%0, %1]'
+  };
+  function definitionString(g, con) {
+    var ast = g.ast;
+    if (!g.command || !ast || ast.k !== 'call') return commandString(g);
+    var args = ast.args.map(function (a) { return unparse(a, 'cmd'); });
+    if (g.command === 'Polygon' && ast.args.length >= 3) return 'Polygon ' + args.join(', ');
+    if (g.command === 'Circle' && ast.args.length === 2) {
+      var r = null;
+      try { r = evalArg(ast.args[1], new Ctx(con)); } catch (e) { r = null; }
+      if (r && isNumeric(r)) return 'Circle with center ' + args[0] + ' and radius ' + args[1];
+      return commandString(g);
+    }
+    var t = DESCRIPTIONS[g.command + '/' + ast.args.length];
+    if (!t) return commandString(g);
+    return t.replace(/%(\d)/g, function (_, i) { return args[Number(i)]; });
+  }
 
   // ---------------------------------------------------------------------
   // The construction: objects, dependency graph, listeners.
@@ -1443,7 +1574,31 @@
     var g = this.geos.get(name);
     if (g) g.objListeners.slice().forEach(function (l) { callListener(l, [name]); });
   };
-  C.client = function (ev) { this.fire('client', [ev]); };
+  // GeoGebra's client events are JS arrays that also carry named fields, e.g.
+  // ['updateStyle', 'A', 'A'] with type/target/argument; [type, ...targets] with
+  // `targets`; [type, ''] (plus the argument, if any) when there is no target.
+  function clientEvent(type, target, argument, extra) {
+    var ev;
+    if (Array.isArray(target)) {
+      ev = [type].concat(target);
+      ev.type = type;
+      ev.targets = target.slice();
+    } else if (target === undefined || target === null) {
+      ev = [type, ''];
+      ev.type = type;
+      if (argument !== undefined) { ev.push(argument); ev.argument = argument; }
+    } else {
+      ev = [type, target];
+      ev.type = type;
+      ev.target = target;
+      if (argument !== undefined) { ev.push(argument); ev.argument = argument; }
+    }
+    if (extra) Object.keys(extra).forEach(function (k) { ev[k] = extra[k]; });
+    return ev;
+  }
+  C.client = function (type, target, argument, extra) {
+    this.fire('client', [clientEvent(type, target, argument, extra)]);
+  };
 
   C.validLabelSyntax = function (label) {
     var m = ID_RE.exec(label);
@@ -1546,7 +1701,7 @@
 
   function defaultColor(value, free) {
     switch (value.t) {
-      case 'point': return free ? [21, 101, 192] : [97, 97, 97];
+      case 'point': return free ? [77, 77, 255] : [97, 97, 97];
       case 'polygon': return [153, 51, 0];
       case 'angle': return [0, 100, 0];
       case 'vector': case 'line': case 'segment': case 'function': case 'circle': return [0, 0, 0];
@@ -1557,6 +1712,10 @@
   // Evaluate one statement atomically. Returns {labels: [...]} or throws.
   C.evalStatement = function (src, forcedLabel) {
     var stmt = parseStatement(src);
+    if (this.lazy) {
+      var missing = lazyModulesOf(stmt.expr).filter(function (m) { return !loadedModules[m]; });
+      if (missing.length) throw notLoaded(missing[0]);
+    }
     var ctx = new Ctx(this);
     var ast;
     var value;
@@ -1595,6 +1754,11 @@
     var isFree = deps.size === 0 && (!topCmd || topCmd === 'Slider');
     var label = forcedLabel || stmt.label;
     if (label && stmt.params && stmt.label !== label) fail('label mismatch');
+    if (label && !forcedLabel && !stmt.params && MATH1[label.toLowerCase()]) {
+      var k = 1;
+      while (this.geos.has(label + '_{' + k + '}')) k++;
+      label = label + '_{' + k + '}';
+    }
     var existing = label ? this.geos.get(label) : null;
     if (label && !existing && !this.validLabelSyntax(label)) fail('invalid label ' + label);
     if (value.slider && !isFree) fail('Slider arguments must be constants');
@@ -1607,16 +1771,75 @@
       if (topCmd === 'Derivative' && ast.args[0] && ast.args[0].k === 'id' && ast.args.length === 1) hint = ast.args[0].name + "'";
       label = this.autoLabel(value, hint);
     }
-    var g = {
-      name: label, value: value, ast: ast, deps: deps, free: isFree, command: topCmd,
-      color: defaultColor(value, isFree), visible: true, labelVisible: true,
-      fixed: false, caption: '', slider: value.slider || null, objListeners: []
-    };
+    var g = this.newGeo(label, value, ast, deps, isFree, topCmd);
+    // (From a file the sides are elements of their own: no second set.)
+    var sides = topCmd === 'Polygon' && ast.args.length >= 3 && value.t === 'polygon' && !forcedLabel;
+    // A polygon made inside another command still makes (unlabelled) sides: GeoGebra
+    // brackets them with batchAdd events.
+    if (!sides && this.nestedPolygon(ast)) {
+      this.client('batchAddStarted');
+      this.client('batchAddComplete');
+    }
+    if (sides) this.client('batchAddStarted');
     this.geos.set(label, g);
     this.order.push(label);
     this.fire('add', [label]);
+    var labels = [label];
+    if (sides) {
+      labels = labels.concat(this.addSides(g));
+      this.client('batchAddComplete', label, label);
+    }
     this.onChange();
-    return { labels: [label] };
+    return { labels: labels };
+  };
+  C.newGeo = function (label, value, ast, deps, isFree, topCmd) {
+    // GeoGebra shows numbers, booleans and lists in the graphics only when a command
+    // draws them (Slope's triangle, Integral's area) or as a slider.
+    var hidden = (value.t === 'number' || value.t === 'boolean' || value.t === 'list') &&
+      !value.slider && topCmd !== 'Slope' && topCmd !== 'Integral';
+    return {
+      name: label, value: value, ast: ast, deps: deps, free: isFree, command: topCmd,
+      color: defaultColor(value, isFree), visible: !hidden, labelVisible: true,
+      fixed: false, caption: '', slider: value.slider || null, objListeners: []
+    };
+  };
+  C.nestedPolygon = function (ast) {
+    var found = false;
+    walk(ast, function (x) {
+      if (x !== ast && x.k === 'call' && commandName(x.name) === 'Polygon') found = true;
+    });
+    return found;
+  };
+  // Polygon(P1, ..., Pn) also creates its sides Segment(Pi, Pi+1, poly). With named
+  // vertices a triangle's side is named after the opposite vertex (AB is c), other
+  // polygons' after their first vertex; otherwise they get segment labels (f, g, h).
+  C.addSides = function (poly) {
+    var args = poly.ast.args;
+    var n = args.length;
+    var named = args.every(function (a) { return a.k === 'id'; });
+    var out = [];
+    for (var i = 0; i < n; i++) {
+      var p = args[i];
+      var q = args[(i + 1) % n];
+      var sast = { k: 'call', name: 'Segment', args: [clone(p), clone(q), { k: 'id', name: poly.name }] };
+      var value = SEG(poly.value.pts[i], poly.value.pts[(i + 1) % n]);
+      var label;
+      if (named) {
+        var base = (n === 3 ? args[(i + 2) % n].name : p.name).toLowerCase();
+        label = base;
+        for (var k = 1; this.geos.has(label) || !this.validLabelSyntax(label); k++) label = base + '_' + k;
+      } else {
+        label = this.autoLabel(value, null);
+      }
+      var deps = new Set(poly.deps);
+      deps.add(poly.name);
+      var g = this.newGeo(label, value, sast, deps, false, 'Segment');
+      this.geos.set(label, g);
+      this.order.push(label);
+      this.fire('add', [label]);
+      out.push(label);
+    }
+    return out;
   };
 
   C.redefine = function (g, ast, value, deps, isFree, topCmd) {
@@ -1688,12 +1911,12 @@
     var g = this.geos.get(name);
     if (!g) return;
     g.color = [r, gr, b].map(function (c) { return Math.max(0, Math.min(255, Math.round(Number(c) || 0))); });
-    this.client({ type: 'updateStyle', target: name });
+    this.client('updateStyle', name, name);
     this.onChange();
   };
   C.deleteObject = function (name) {
-    if (!this.geos.has(name)) return;
-    var doomed = [name].concat(this.dependents([name]));
+    if (!this.geos.has(name)) return [];
+    var doomed = [name].concat(this.dependents([name])).reverse();
     var self = this;
     doomed.forEach(function (n) {
       self.geos.delete(n);
@@ -1701,6 +1924,7 @@
     });
     doomed.forEach(function (n) { self.fire('remove', [n]); });
     this.onChange();
+    return doomed;
   };
   C.rename = function (oldName, newName) {
     var g = this.geos.get(oldName);
@@ -1720,14 +1944,15 @@
     var all = this.order.filter(function (n) { return !this.geos.get(n).free; }, this);
     this.commitValues(this.recompute(all, null, false), all);
     this.fire('rename', [oldName, newName]);
-    this.client({ type: 'renameComplete', target: newName });
+    this.fireUpdate(newName);
+    this.client('renameComplete');
     this.onChange();
     return true;
   };
-  C.clear = function () {
+  C.clear = function (quiet) {
     this.geos = new Map();
     this.order = [];
-    this.fire('clear', []);
+    if (!quiet) this.fire('clear', []);
     this.onChange();
   };
 
@@ -1788,7 +2013,8 @@
     var body = this.order.map(function (n) { return self.xmlFor(self.geos.get(n)); }).join('\n');
     return '<?xml version="1.0" encoding="utf-8"?>\n' +
       '<geogebra format="5.0" app="classic" platform="ggbmagic-test-double" version="' + VERSION_STRING + '">\n' +
-      '<euclidianView>\n\t<size width="' + (view ? view.width : 800) + '" height="' + (view ? view.height : 600) + '"/>\n</euclidianView>\n' +
+      '<euclidianView>\n\t<size width="' + (view ? view.width : 800) + '" height="' + (view ? view.height : 600) + '"/>\n' +
+      '\t<coordSystem xZero="' + (view ? view.xZero : 215) + '" yZero="' + (view ? view.yZero : 315) + '" scale="' + SCALE + '" yscale="' + SCALE + '"/>\n</euclidianView>\n' +
       '<construction title="" author="" date="">\n' + body + (body ? '\n' : '') + '</construction>\n</geogebra>';
   };
 
@@ -2048,12 +2274,12 @@
   // ---------------------------------------------------------------------
   // Rendering: one scene description, two back ends (SVG text, canvas).
   // ---------------------------------------------------------------------
-  var SCALE = 50; // pixels per unit; origin at the centre of the view
+  var SCALE = 50; // pixels per unit; the origin at GeoGebra's default (xZero, yZero)
   function buildScene(con, view) {
     var w = view.width;
     var h = view.height;
-    var ox = w / 2;
-    var oy = h / 2;
+    var ox = view.xZero === undefined ? 215 : view.xZero;
+    var oy = view.yZero === undefined ? 315 : view.yZero;
     var X = function (x) { return ox + x * SCALE; };
     var Y = function (y) { return oy - y * SCALE; };
     var xmin = -ox / SCALE;
@@ -2225,7 +2451,9 @@
       width: Number(params.width) || 800,
       height: Number(params.height) || 600,
       grid: params.showGrid !== false,
-      axes: params.showAxes !== false
+      axes: params.showAxes !== false,
+      xZero: 215,
+      yZero: 315
     };
     var container = opts.container || null;
     var api = {};
@@ -2254,6 +2482,10 @@
       schedule(renderNow);
     }
     var con = new Construction(render);
+    con.lazy = !!opts.lazyModules;
+    function viewFields() {
+      return { xZero: view.xZero, yZero: view.yZero, scale: SCALE, yscale: SCALE, viewNo: 1 };
+    }
 
     function runLines(s, wantLabels) {
       var lines = String(s).split('\n');
@@ -2269,67 +2501,74 @@
           created = created.concat(r.labels);
           if (!r.labels.length && !wantLabels) ok = false; // nothing labelled was created
         } catch (e) {
+          if (e && e.ggbLazy) throw e; // GeoGebra throws out of the whole call
           ok = false;
           if (!(e instanceof EvalError_) && root && root.console) root.console.error(LOG_PREFIX + 'internal error in ' + JSON.stringify(line), e);
-          failed = true;
         }
       });
-      if (wantLabels) return failed || !any ? null : created.join(',');
+      // GeoGebra: a bad line is skipped silently; null when nothing got a label
+      // (a failure and a scripting command look the same).
+      if (wantLabels) return created.length ? created.join(',') : null;
       return any && ok;
     }
+    function asyncLabels(s) {
+      // Loads whatever command modules the text needs, then runs it; failures
+      // resolve null, as in GeoGebra.
+      return new Promise(function (resolve) {
+        setTimeout(function () {
+          String(s).split('\n').forEach(function (line) {
+            try { lazyModulesOf(parseStatement(line).expr).forEach(function (m) { loadedModules[m] = true; }); } catch (e) { /* a bad line fails below */ }
+          });
+          var out = null;
+          try { out = runLines(s, true); } catch (e) { out = null; }
+          resolve(out);
+        }, 0);
+      });
+    }
     function geo(name) { return con.geos.get(String(name)); }
+    function evalQuietly(text) {
+      try {
+        var v = evalArg(parseExpression(text), new Ctx(con));
+        return v && v.t !== 'action' ? v : null;
+      } catch (e) {
+        return null;
+      }
+    }
 
     var methods = {
       evalCommand: function (s) { return runLines(s, false); },
       evalCommandGetLabels: function (s) { return runLines(s, true); },
-      evalCommandCAS: function (s) {
-        try {
-          var e = parseExpression(String(s));
-          var v;
-          try { v = evalArg(e, new Ctx(con)); } catch (err) {
-            if (err instanceof FreeVar) return unparse(simplify(e), 'def');
-            throw err;
-          }
-          if (v.t === 'action') return '?';
-          if (v.t === 'function') return unparse(simplify(v.body), 'def');
-          if (isNumeric(v)) return isFinite(v.v) ? String(parseFloat(v.v.toPrecision(15))) : '?';
-          if (v.t === 'line' || v.t === 'circle') return plainValue(v);
-          return plainValue(v);
-        } catch (err) {
-          return '?';
-        }
-      },
+      asyncEvalCommandGetLabels: function (s) { return asyncLabels(s); },
+      // The webSimple bundle has no CAS: GeoGebra answers '?'.
+      evalCommandCAS: function () { return '?'; },
       exists: function (name) { return con.geos.has(String(name)); },
       isDefined: function (name) { var g = geo(name); return !!g && valueDefined(g.value); },
       isIndependent: function (name) { var g = geo(name); return !!g && g.free; },
       isMoveable: function (name) { var g = geo(name); return !!g && g.free && !g.fixed && (g.value.t === 'point' || isNumeric(g.value)); },
-      getObjectType: function (name) { var g = geo(name); return g ? TYPE_NAMES[g.value.t] : ''; },
+      getObjectType: function (name) { var g = geo(name); return g ? objectType(g.value) : ''; },
       getAllObjectNames: function (type) {
         var t = type ? String(type).toLowerCase() : null;
-        return con.order.filter(function (n) { return !t || TYPE_NAMES[con.geos.get(n).value.t] === t; });
+        return con.order.filter(function (n) { return !t || objectType(con.geos.get(n).value) === t; });
       },
       getObjectNumber: function () { return con.order.length; },
-      getObjectName: function (i) { return con.order[i] || ''; },
+      getObjectName: function (i) { return con.order[i]; },
       getValue: function (name) {
         var g = geo(name);
-        if (!g) return 0;
-        var v = g.value;
+        // Not an object's name: GeoGebra evaluates it as an expression (0 on failure).
+        var v = g ? g.value : evalQuietly(String(name));
+        if (!v) return 0;
         if (isNumeric(v)) return v.v;
         if (v.t === 'boolean') return v.v ? 1 : 0;
         if (v.t === 'segment') return segLen(v);
         if (v.t === 'polygon') return Math.abs(polyArea(v.pts));
-        return 0;
+        return g ? NaN : 0; // points, lines, functions, lists, texts: NaN
       },
       getValueString: function (name) { var g = geo(name); return g ? valueString(g.name, g.value) : ''; },
       getXcoord: function (name) { var g = geo(name); return g && isPointLike(g.value) ? g.value.x : 0; },
       getYcoord: function (name) { var g = geo(name); return g && isPointLike(g.value) ? g.value.y : 0; },
       getZcoord: function () { return 0; },
-      getCommandString: function (name) {
-        var g = geo(name);
-        if (!g || g.free) return '';
-        return g.ast.k === 'fdef' ? unparse(g.ast.body, 'def') : unparse(g.ast, 'def');
-      },
-      getDefinitionString: function (name) { return methods.getCommandString(name); },
+      getCommandString: function (name) { var g = geo(name); return g ? commandString(g) : ''; },
+      getDefinitionString: function (name) { var g = geo(name); return g ? definitionString(g, con) : ''; },
       getColor: function (name) { var g = geo(name); return g ? '#' + g.color.map(hex2).join('') : ''; },
       setColor: function (name, r, g, b) { con.setColor(String(name), r, g, b); },
       getVisible: function (name) { var g = geo(name); return !!g && g.visible; },
@@ -2337,7 +2576,7 @@
         var g = geo(name);
         if (!g) return;
         g.visible = !!visible;
-        con.client({ type: 'updateStyle', target: g.name });
+        con.client('updateStyle', g.name, g.name);
         render();
       },
       getLabelVisible: function (name) { var g = geo(name); return !!g && g.labelVisible; },
@@ -2351,15 +2590,24 @@
         var g = geo(name);
         if (g && g.free && g.value.t === 'text') { g.value = TEXT(s); con.changed(g.name); }
       },
-      renameObject: function (oldName, newName) { return con.rename(String(oldName), String(newName)); },
+      renameObject: function (oldName, newName) {
+        if (con.geos.has(String(oldName)) && con.geos.has(String(newName))) throw new Error('NameUsed');
+        return con.rename(String(oldName), String(newName));
+      },
       deleteObject: function (name) { con.deleteObject(String(name)); },
-      newConstruction: function () { con.clear(); },
+      // GeoGebra 5.0.745 fires no clear (nor remove) event here.
+      newConstruction: function () { con.clear(true); },
       reset: function () {
-        con.clear();
+        con.clear(true);
         if (initialXML) con.evalXML(initialXML);
       },
       getXML: function (name) { return con.getXML(name ? String(name) : null, view); },
-      setXML: function (xml) { con.clear(); con.evalXML(xml); },
+      setXML: function (xml) {
+        con.clear(true);
+        con.client('viewPropertiesChanged', null, '1');
+        con.client('viewChanged2D', null, undefined, viewFields());
+        con.evalXML(xml);
+      },
       evalXML: function (xml) { con.evalXML(xml); },
       getFileJSON: function () {
         return { archive: [{ fileName: 'geogebra.xml', fileContent: con.getXML(null, view) }] };
@@ -2370,21 +2618,23 @@
         methods.setXML(entry.fileContent);
       },
       getBase64: function (callback) {
-        var b64 = b64encode(zipStore([{ name: 'geogebra.xml', data: utf8(con.getXML(null, view)) }]));
+        // The same three entries as GeoGebra's .ggb files (the double reads only geogebra.xml).
+        var b64 = b64encode(zipStore([
+          { name: 'geogebra.xml', data: utf8(con.getXML(null, view)) },
+          { name: 'geogebra_defaults2d.xml', data: utf8('<?xml version="1.0" encoding="utf-8"?>\n<geogebra format="5.0" platform="ggbmagic-test-double">\n<construction></construction>\n</geogebra>') },
+          { name: 'geogebra_javascript.js', data: utf8('function ggbOnInit() {}') }
+        ]));
         if (typeof callback === 'function') {
           setTimeout(function () { callback(b64); }, 0);
-          return undefined;
+          return null;
         }
         return b64;
       },
-      setBase64: function (b64, callback) {
+      // Loads asynchronously and, as in GeoGebra 5.0.745, never calls the callback.
+      setBase64: function (b64) {
         loadBase64(String(b64), function (err) {
-          if (err) {
-            if (root && root.console) root.console.error(LOG_PREFIX + 'setBase64 failed: ' + err.message);
-            return;
-          }
-          if (typeof callback === 'function') callback();
-        });
+          if (err && root && root.console) root.console.error(LOG_PREFIX + 'setBase64 failed: ' + err.message);
+        }, true);
       },
       getPNGBase64: function (scale, transparent) {
         var doc = root && root.document;
@@ -2398,20 +2648,29 @@
         drawSceneOnCanvas(ctx2d, buildScene(con, view), view, !!transparent);
         return canvas.toDataURL('image/png').replace(/^data:image\/png;base64,/, '');
       },
+      // GeoGebra returns nothing: the SVG goes to the callback, or (a file name or
+      // nothing) to a download, which the double only warns about.
       exportSVG: function (callbackOrFilename) {
         var svg = svgFromScene(buildScene(con, view), view);
         if (typeof callbackOrFilename === 'function') { callbackOrFilename(svg); return undefined; }
-        return svg;
+        if (root && root.console) root.console.warn(LOG_PREFIX + 'exportSVG without a callback downloads nothing here');
+        return undefined;
       },
       getVersion: function () { return VERSION_STRING; },
       setSize: function (w, h) {
         view.width = Math.max(1, Math.round(Number(w) || view.width));
         view.height = Math.max(1, Math.round(Number(h) || view.height));
         render();
+        // GeoGebra tells the listeners a little later.
+        setTimeout(function () {
+          con.client('viewPropertiesChanged', null, '1');
+          con.client('viewChanged2D', null, undefined, viewFields());
+          con.client('viewChanged2D', null, undefined, viewFields());
+        }, 0);
       },
       setPerspective: function () {},
       setErrorDialogsActive: function () {},
-      setMode: function (mode) { con.client({ type: 'setMode', argument: String(mode) }); },
+      setMode: function (mode) { con.client('setMode', null, String(mode)); },
       setAxesVisible: function (x) { view.axes = !!x; render(); },
       setGridVisible: function (g) { view.grid = !!g; render(); },
       setAuxiliary: function () {},
@@ -2442,7 +2701,7 @@
       if (g) g.objListeners = [];
     };
 
-    function loadBase64(b64, done) {
+    function loadBase64(b64, done, fileEvents) {
       var entry;
       try {
         entry = unzip(b64decode(b64)).filter(function (e) { return e.name === 'geogebra.xml'; })[0];
@@ -2459,8 +2718,15 @@
           try {
             var xml = fromUtf8(data);
             parseXml(xml); // validate before clearing anything
-            con.clear();
+            con.clear(true);
+            if (fileEvents) {
+              // What GeoGebra 5.0.745 sends while it opens a file.
+              con.client('removeMacro');
+              con.client('viewPropertiesChanged', null, '1');
+              con.client('viewChanged2D', null, undefined, viewFields());
+            }
             con.evalXML(xml);
+            if (fileEvents) con.client('viewChanged2D', null, undefined, viewFields());
           } catch (e) {
             return done(e);
           }
@@ -2497,13 +2763,15 @@
         var g = geo(name);
         if (!g || !g.free || g.value.t !== 'point') throw new Error('drag: ' + name + ' is not a free point');
         if (g.fixed) throw new Error('drag: ' + name + ' is fixed');
-        con.client({ type: 'select', target: g.name });
+        // What GeoGebra 5.0.745 sends for a mouse drag of a point (measured with a real
+        // mouse in headless Chromium): mouseDown with the hits, select, the updates,
+        // dragEnd.
+        con.client('mouseDown', null, undefined, { viewNo: 1, hits: [g.name], x: g.value.x, y: g.value.y });
+        con.client('select', g.name, '');
         (points || []).forEach(function (pt) {
-          con.client({ type: 'movingGeos', target: g.name });
           con.setCoords(g.name, Number(pt[0]), Number(pt[1]));
         });
-        con.client({ type: 'dragEnd', target: g.name });
-        con.client({ type: 'movedGeos', target: g.name });
+        con.client('dragEnd', g.name, g.name);
       },
       svg: function () { return svgFromScene(buildScene(con, view), view); },
       loadBase64: loadBase64,
@@ -2567,7 +2835,7 @@
     el.appendChild(wrapper);
     var self = this;
     setTimeout(function () {
-      var api = createApi(params, { container: wrapper });
+      var api = createApi(params, { container: wrapper, lazyModules: true });
       self.api = api;
       root[id] = api;
       registry.applets[id] = api;
