@@ -10,7 +10,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: help venv install install-dev chromium demo lint typecheck test test-py test-ts test-real \
-	conformance-record lessons-record bench clean
+	conformance-record lessons-record bench bench-fuzz clean
 
 help:  ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -77,9 +77,13 @@ lessons-record: install-dev chromium  ## run notebooks/0*.ipynb on the real GeoG
 	@$(REAL_GGB_CHECK)
 	$(BIN)/python -m tests.browser.record_lessons
 
-bench: install-dev chromium  ## round-trip benchmarks: kernel path and browser path (p50/p95)
+bench: install-dev chromium  ## round-trip benchmarks (kernel and browser paths, p50/p95) and the fuzz run
 	$(BIN)/python benchmarks/bench_kernel.py
 	$(BIN)/python benchmarks/bench_browser.py
+	$(BIN)/python benchmarks/bench_fuzz.py
+
+bench-fuzz: install-dev  ## 100,000 malformed frames at a real kernel: refusals, closes, RSS, notebook bytes
+	$(BIN)/python benchmarks/bench_fuzz.py
 
 clean:  ## remove build output (keeps the venv)
 	rm -rf ggbmagic/labextension frontend/lib frontend/tsconfig.tsbuildinfo test-artifacts \

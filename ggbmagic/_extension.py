@@ -10,9 +10,10 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, cast
 
-from . import protocol
+from . import _active, protocol
 from .applet import GeoGebra
-from .channel import Channel, CommLink
+from .channel import Channel
+from .commlink import CommLink
 from .errors import GgbError
 from .events import EventLog
 from .magics import GgbMagics
@@ -51,6 +52,13 @@ def _kernel_identity() -> tuple[str, str]:
     return kernel_id, os.path.dirname(connection_file)
 
 
+def _connection_key(shell: Any) -> bytes | None:
+    """The kernel's connection key (``Session.key``): the relay knows it too, so the OOB
+    listener can prove with it that it is this kernel's (docs/protocol.md)."""
+    key = getattr(getattr(getattr(shell, "kernel", None), "session", None), "key", None)
+    return key if isinstance(key, bytes) else None
+
+
 def load(shell: Any) -> None:
     global _loaded
     if _loaded is not None and _loaded.shell is shell and _loaded.channel is not None:
@@ -86,6 +94,7 @@ def load(shell: Any) -> None:
         hello=link.hello,
         max_frame_bytes=lambda: int(magics.max_frame_bytes),
         events=EventLog(max(1, int(magics.event_buffer))),
+        proof_key=_connection_key(shell),
     )
     holder["channel"] = channel
     try:
@@ -97,6 +106,7 @@ def load(shell: Any) -> None:
     atexit.register(channel.stop)
     link.hello()  # opens the comm: the browser builds the panel and connects back
     magics.geogebra = GeoGebra(channel, settings=magics)
+    _active.set_active(channel, magics)
     shell.events.register("post_run_cell", magics.geogebra.inline.post_run_cell)
     if magics.placement == "inline":
         # The applet's place is this cell's output (hello told the browser so).
@@ -109,6 +119,7 @@ def load(shell: Any) -> None:
 def unload(shell: Any) -> None:
     global _loaded
     loaded, _loaded = _loaded, None
+    _active.clear()
     if loaded is None:
         return
     if loaded.magics.geogebra is not None:

@@ -14,25 +14,21 @@ import base64
 import binascii
 import concurrent.futures
 import contextlib
-import functools
-import io
 import math
 import os
 import re
 import sys
-import tempfile
 import threading
 import time
 import traceback
-import zipfile
-import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, cast
 
-from . import protocol
+from . import _active, protocol
 from .channel import Channel, ChannelState
+from .dispatch import DEFAULT_MAXLEN, MainThreadDispatcher
 from .display import (
     CommandResult,
     EventTable,
@@ -52,11 +48,20 @@ from .errors import (
     NoPlaceError,
 )
 from .events import Event, select
+from .ggbfile import (
+    DEFAULT_MAX_UNPACKED_BYTES,
+    atomic_write,
+    check_ggb,
+    decode_ggb_base64,
+    read_ggb,
+    save_target,
+)
 from .inline import InlineOutputs
 from .labels import object_count, relabel_note
 from .script import ScriptLine, parse_script
 
-__all__ = ["GeoGebra", "GgbScriptError", "Settings"]
+# check_ggb and atomic_write live in ggbfile; they stay importable from here.
+__all__ = ["GeoGebra", "GgbScriptError", "Settings", "atomic_write", "check_ggb"]
 
 T = TypeVar("T")
 Callback = Callable[[Event], Any]
@@ -135,40 +140,6 @@ class _ApiProxy:
         return sorted(API_METHODS)
 
 
-class _MainThread:
-    """Runs event callbacks on the kernel's main thread, never on the socket thread.
-
-    In a kernel the main thread runs an asyncio loop: callbacks are scheduled on it and
-    run as soon as no cell blocks it. Without a running loop (plain IPython), they wait
-    in a queue that every API call drains first.
-    """
-
-    def __init__(self) -> None:
-        try:
-            self._loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
-        except RuntimeError:
-            self._loop = None
-        self._thread = threading.get_ident()
-        self._queue: list[Callable[[], None]] = []
-        self._lock = threading.Lock()
-
-    def post(self, fn: Callable[[], None]) -> None:
-        loop = self._loop
-        if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(fn)
-        else:
-            with self._lock:
-                self._queue.append(fn)
-
-    def drain(self) -> None:
-        if threading.get_ident() != self._thread:
-            return
-        with self._lock:
-            queue, self._queue = self._queue, []
-        for fn in queue:
-            fn()
-
-
 def _show_callback_error(callback: Callback, event: Event) -> None:
     name = getattr(callback, "__qualname__", repr(callback))
     try:
@@ -200,18 +171,17 @@ class GeoGebra:
 
     def __init__(self, channel: Channel | None = None, *, settings: Settings | None = None) -> None:
         if channel is None:
-            from ._extension import current
-
-            loaded = current()
-            if loaded is None or loaded.channel is None:
+            active = _active.get()
+            if active is None:
                 raise NoFrontendError(
                     "ggbmagic is not connected to a notebook: run `%load_ext ggbmagic` in a "
                     "JupyterLab notebook first (the GeoGebra panel lives in the browser)."
                 )
-            channel, settings = loaded.channel, settings or loaded.magics
+            channel, settings = active.channel, settings or active.settings
         self._channel = channel
         self._settings: Settings = settings or DefaultSettings()
-        self._main = _MainThread()
+        self._main = MainThreadDispatcher(
+            max(1, int(getattr(self._settings, "callback_queue", DEFAULT_MAXLEN))))
         self._callbacks: list[tuple[str | None, str | None, Callback]] = []
         self._callbacks_lock = threading.Lock()
         channel.add_event_sink(self._on_events)
@@ -501,18 +471,13 @@ class GeoGebra:
         except ValueError as exc:
             raise GgbError(str(exc)) from None
 
+    def _max_unpacked(self) -> int:
+        return int(getattr(self._settings, "max_ggb_unpacked_bytes", DEFAULT_MAX_UNPACKED_BYTES))
+
     def load(self, path: str | os.PathLike[str], *, timeout: float | None = None) -> None:
         """Replace the construction with a .ggb file. A missing or corrupt file raises
         and leaves the construction as it was."""
-        source = Path(path).expanduser()
-        try:
-            data = source.read_bytes()
-        except FileNotFoundError:
-            raise GgbError(f"no such file: {source}; check the path "
-                           f"(relative paths start at {Path.cwd()})") from None
-        except OSError as exc:
-            raise GgbError(f"cannot read {source}: {exc.strerror}") from None
-        check_ggb(data, source)
+        source, data = read_ggb(path, self._max_unpacked())
         encoded = base64.b64encode(data).decode("ascii")
         # The browser answers once the file's objects are in the applet (it counts them:
         # setBase64's callback never comes in GeoGebra 5.0.745), or fails at the timeout.
@@ -528,20 +493,9 @@ class GeoGebra:
     def save(self, path: str | os.PathLike[str], *, timeout: float | None = None) -> Path:
         """Save the construction as a .ggb file. Atomic: a temporary file in the same
         directory is renamed over *path* only once it is complete."""
-        target = Path(path).expanduser()
-        if target.suffix.lower() != ".ggb":
-            raise ValueError(f"{target.name}: GeoGebra files end in .ggb")
-        if not target.parent.is_dir():
-            raise GgbError(f"the folder {target.parent} does not exist; create it first")
+        target = save_target(path)
         encoded = self.call("getBase64", timeout=self._timeout(timeout) * 4)
-        if not isinstance(encoded, str) or not encoded:
-            raise GgbError("GeoGebra returned no file")
-        try:
-            data = base64.b64decode(encoded, validate=True)
-        except binascii.Error:
-            raise GgbError("GeoGebra returned a file that is not valid base64") from None
-        check_ggb(data, target)
-        atomic_write(target, data)
+        atomic_write(target, decode_ggb_base64(encoded, target, self._max_unpacked()))
         return target
 
     # --- events -------------------------------------------------------------------------
@@ -594,9 +548,16 @@ class GeoGebra:
             for kind, target, callback in callbacks:
                 if (kind is None or kind == event["type"]) and (
                         target is None or target == event["target"]):
-                    self._main.post(functools.partial(self._invoke, callback, event))
+                    self._main.post(self._invoke, (callback, event))
 
-    def _invoke(self, callback: Callback, event: Event) -> None:
+    @property
+    def callbacks_dropped(self) -> int:
+        """Callbacks dropped because more were waiting than ``GgbMagics.callback_queue``."""
+        return self._main.dropped
+
+    @staticmethod
+    def _invoke(job: tuple[Callback, Event]) -> None:
+        callback, event = job
         try:
             callback(event)
         except Exception:
@@ -614,6 +575,7 @@ class GeoGebra:
         if not (ch.state is ChannelState.READY and ch.peers):
             return Status(state=ch.state.value, connected=False, kernel_id=kernel_id,
                           applet=dict(ch.applet), counters=counters,
+                          callbacks_dropped=self._main.dropped,
                           message=_STATE_ADVICE.get(ch.state, _STATE_ADVICE[None]))
         start = time.perf_counter()
         info = ch.request(protocol.ping(), self._timeout(None))
@@ -621,7 +583,8 @@ class GeoGebra:
         info = info if isinstance(info, dict) else {}
         applet = dict(ch.applet) | {k: info[k] for k in ("version", "appName") if k in info}
         return Status(state="ready", connected=True, kernel_id=kernel_id, applet=applet,
-                      rtt_ms=rtt, objects=info.get("objects"), counters=counters)
+                      rtt_ms=rtt, objects=info.get("objects"), counters=counters,
+                      callbacks_dropped=self._main.dropped)
 
     def open(self, app_name: str | None = None, placement: str | None = None) -> None:
         """Open (or reveal) the GeoGebra applet; *app_name* switches app (e.g. 'geometry').
@@ -687,40 +650,3 @@ def _judge_value(name: str, number: float, kind: str) -> float:
     if kind == "function":
         hint += f", or ggb.value({name + '(2)'!r}) for its value at 2"
     raise GgbValueTypeError(name, kind, hint)
-
-
-def check_ggb(data: bytes, path: Path) -> None:
-    """Refuse bytes that are not a .ggb file (a zip archive holding geogebra.xml)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
-            if "geogebra.xml" not in names:
-                raise GgbError(f"{path} is not a GeoGebra file: it has no geogebra.xml")
-            # Read every member: testzip() lets a broken deflate stream escape as zlib.error.
-            for info in archive.infolist():
-                try:
-                    with archive.open(info) as member:
-                        while member.read(1 << 20):
-                            pass
-                except (zipfile.BadZipFile, zlib.error) as exc:
-                    raise GgbError(f"{path} is corrupt: {info.filename} fails its checksum "
-                                   f"or cannot be unpacked ({exc})"
-                                   ) from None
-    except (zipfile.BadZipFile, EOFError):
-        raise GgbError(f"{path} is not a GeoGebra file (a .ggb file is a zip archive); "
-                       "it may be damaged or of another kind") from None
-
-
-def atomic_write(target: Path, data: bytes) -> None:
-    """Write *data* to *target* so that *target* is never half-written."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise

@@ -15,22 +15,18 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import enum
-import hmac
 import logging
-import os
 import secrets
-import stat
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from websockets.asyncio.server import Server, ServerConnection, serve, unix_serve
-from websockets.exceptions import ConnectionClosed
+from websockets.asyncio.server import ServerConnection
 
 from . import protocol
+from .commlink import CommLink
 from .errors import (
     GgbError,
     GgbTimeoutError,
@@ -39,18 +35,14 @@ from .errors import (
     PanelClosedError,
 )
 from .events import Event, EventLog
-from .paths import port_file_path, socket_path
+from .oob import AUTH_TIMEOUT, HARD_LIMIT_FACTOR, Counters, OOBServer, tcp_from_environment
+from .protocol import short
+from .ratelog import RateLimitedLog
 
-__all__ = ["Channel", "ChannelState", "CommLink", "Counters", "Sender"]
+__all__ = ["AUTH_TIMEOUT", "HARD_LIMIT_FACTOR", "Channel", "ChannelState", "CommLink",
+           "Counters", "Sender"]
 
 log = logging.getLogger("ggbmagic")
-
-#: The browser has this long to send its hello after connecting.
-AUTH_TIMEOUT = 10.0
-#: The websockets library closes a connection (code 1009) past this multiple of the
-#: configured limit; below it, an oversized frame is refused with an error frame and the
-#: connection stays usable.
-HARD_LIMIT_FACTOR = 4
 
 NO_FRONTEND_HINT = (
     "ggbmagic needs JupyterLab 4 with the ggbmagic extension: check that "
@@ -72,88 +64,14 @@ class ChannelState(enum.Enum):
     STOPPED = "stopped"
 
 
-@dataclass
-class Counters:
-    """What the socket thread refused or could not match, for `%ggb` status and tests."""
-
-    connections: int = 0
-    auth_failures: int = 0
-    frames_in: int = 0
-    malformed: int = 0
-    frame_too_large: int = 0
-    bad_version: int = 0
-    unknown_type: int = 0
-    unknown_ids: int = 0
-    browser_errors: int = 0
-    events: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        return asdict(self)
-
-
-class CommLink:
-    """Kernel → browser over the ``ggbmagic`` comm. Sends are serialised by a lock.
-
-    The comm is (re)opened lazily: if the browser closed it (for instance because the
-    page had no ggbmagic extension at the time), the next hello opens a fresh one.
-    """
-
-    def __init__(self, hello: Callable[[], protocol.HelloMsg]) -> None:
-        self._hello = hello
-        self._comm: Any = None
-        self._closed = True
-        self._lock = threading.Lock()
-
-    def _open(self) -> None:
-        from comm import create_comm  # ipykernel installs its own factory at start-up
-
-        self._comm = create_comm(target_name=protocol.TARGET_NAME, data=dict(self._hello()))
-        self._closed = False
-        self._comm.on_msg(self._on_msg)
-        self._comm.on_close(self._on_close)
-
-    def _on_msg(self, msg: dict[str, Any]) -> None:
-        # Runs on the shell channel, only when the kernel is idle (hence only `attach`).
-        try:
-            data = msg.get("content", {}).get("data", {})
-            if isinstance(data, dict) and data.get("type") == "attach":
-                self.hello()
-        except Exception:  # a comm handler must never raise into the kernel
-            log.exception("ggbmagic: could not answer the browser's attach message")
-
-    def _on_close(self, msg: dict[str, Any]) -> None:
-        self._closed = True
-
-    def hello(self) -> None:
-        """Tell the browser how to connect back (opens the comm if needed)."""
-        with self._lock:
-            if self._comm is None or self._closed:
-                self._open()
-            else:
-                self._comm.send(dict(self._hello()))
-
-    def send(self, data: dict[str, Any]) -> None:
-        """Send one message; opens the comm first if it is not open."""
-        with self._lock:
-            if self._comm is None or self._closed:
-                self._open()
-            self._comm.send(data)
-
-    def close(self) -> None:
-        with self._lock:
-            if self._comm is not None and not self._closed:
-                try:
-                    self._comm.close()
-                except Exception:
-                    log.debug("ggbmagic: closing the comm failed", exc_info=True)
-            self._closed = True
-
-
 class Channel:
-    """The OOB server thread, the table of waiting requests and the connection state.
+    """The table of waiting requests and the connection state, fed by the OOB server.
 
     ``send`` carries kernel → browser messages (a :class:`CommLink`'s ``send`` in a
-    kernel, anything in tests); ``hello`` asks the browser to connect back.
+    kernel, anything in tests); ``hello`` asks the browser to connect back. The socket
+    itself is :class:`~ggbmagic.oob.OOBServer`'s: a Unix socket, or a loopback port with
+    ``use_tcp`` (default: on Windows, or with ``GGBMAGIC_TRANSPORT=tcp``). *proof_key*
+    (the kernel's connection key) lets the listener prove itself to the relay.
     """
 
     def __init__(
@@ -167,6 +85,7 @@ class Channel:
         events: EventLog | None = None,
         use_tcp: bool | None = None,
         token: str | None = None,
+        proof_key: bytes | None = None,
     ) -> None:
         self.kernel_id = kernel_id
         self.runtime_dir = Path(runtime_dir)
@@ -176,9 +95,6 @@ class Channel:
         self.applet: dict[str, Any] = {}
         #: The browser's last `placement` frame: where the applet is shown (docs/protocol.md).
         self.placement: dict[str, Any] = {}
-        self.use_tcp = (os.name == "nt") if use_tcp is None else use_tcp
-        self.socket_path: Path | None = None
-        self.port: int | None = None
         self._send = send
         self._hello = hello
         self._max_frame = max_frame_bytes
@@ -189,12 +105,15 @@ class Channel:
         self._failure: tuple[str, str] = ("", "")
         self._closed_reason = ""
         self._peers: set[ServerConnection] = set()
-        self._ever_connected = False
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._stopping: asyncio.Event | None = None
-        self._started = threading.Event()
-        self._startup_error: BaseException | None = None
+        # Refused frames are counted; only a few warnings a minute reach the notebook.
+        self._warn = RateLimitedLog(log)
+        self._server = OOBServer(
+            kernel_id=kernel_id, runtime_dir=self.runtime_dir, token=self.token,
+            max_frame_bytes=lambda: self.max_frame_bytes,
+            use_tcp=tcp_from_environment() if use_tcp is None else use_tcp,
+            proof_key=proof_key, counters=self.counters, warn=self._warn,
+            on_frame=self._on_frame, on_welcome=self._on_welcome,
+            on_close=self._on_disconnect)
 
     # --- lifecycle --------------------------------------------------------------------
 
@@ -208,21 +127,30 @@ class Channel:
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._server.running
+
+    @property
+    def use_tcp(self) -> bool:
+        return self._server.use_tcp
+
+    @property
+    def socket_path(self) -> Path | None:
+        """The Unix socket, once listening (None on the loopback transport)."""
+        return self._server.socket_path
+
+    @property
+    def port(self) -> int | None:
+        """The loopback port, once listening on the TCP transport."""
+        return self._server.port
+
+    @property
+    def _loop(self) -> asyncio.AbstractEventLoop | None:
+        # The socket thread's loop (tests schedule closes on it); it lives in OOBServer.
+        return self._server.loop
 
     def start(self, timeout: float = 10.0) -> None:
         """Start the socket thread and wait until it listens. Raises if it cannot."""
-        if self.running:
-            return
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._run, name="ggbmagic-oob", daemon=True)
-        self._thread.start()
-        if not self._started.wait(timeout):
-            raise GgbError(f"the ggbmagic socket thread did not start within {timeout} s")
-        if self._startup_error is not None:
-            raise GgbError(
-                f"ggbmagic could not open its socket: {self._startup_error}"
-            ) from self._startup_error
+        self._server.start(timeout)
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop the thread, fail waiting requests, remove the socket. Idempotent."""
@@ -232,188 +160,95 @@ class Channel:
             self._state = ChannelState.STOPPED
             self._cond.notify_all()
         self._fail_pending(GgbError("ggbmagic was unloaded; run `%load_ext ggbmagic` again."))
-        loop, thread = self._loop, self._thread
-        if loop is not None and thread is not None and thread.is_alive():
-            stopping = self._stopping
-            if stopping is not None:
-                loop.call_soon_threadsafe(stopping.set)
-            thread.join(timeout)
-        self._remove_files()
-
-    def _run(self) -> None:
-        assert self._loop is not None
-        asyncio.set_event_loop(self._loop)
-        try:
-            self._loop.run_until_complete(self._serve())
-        except BaseException as exc:  # the thread must never die silently
-            if not self._started.is_set():
-                self._startup_error = exc
-                self._started.set()
-            else:
-                log.exception("ggbmagic: the socket thread stopped on an error")
-        finally:
-            try:
-                self._loop.run_until_complete(self._loop.shutdown_asyncgens())
-            finally:
-                self._loop.close()
-
-    async def _serve(self) -> None:
-        self._stopping = asyncio.Event()
-        hard_limit = max(self.max_frame_bytes * HARD_LIMIT_FACTOR, 1 << 20)
-        options: dict[str, Any] = {"max_size": hard_limit, "compression": None,
-                                   "ping_interval": None}
-        server: Server
-        if self.use_tcp:
-            server = await serve(self._handle, "127.0.0.1", 0, **options)
-            self.port = int(server.sockets[0].getsockname()[1])
-            self._write_port_file(self.port)
-        else:
-            path = socket_path(self.kernel_id, self.runtime_dir)
-            _private_dir(path.parent)
-            if path.exists() or path.is_symlink():
-                path.unlink()  # a stale socket of a kernel that died with this id
-            server = await unix_serve(self._handle, str(path), **options)
-            # The 0700 directory guards the moment between bind and chmod.
-            os.chmod(path, 0o600)
-            self.socket_path = path
-        self._started.set()
-        try:
-            await self._stopping.wait()
-        finally:
-            server.close()
-            await server.wait_closed()
-
-    def _write_port_file(self, port: int) -> None:
-        path = port_file_path(self.kernel_id, self.runtime_dir)
-        _private_dir(path.parent)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(str(port))
-
-    def _remove_files(self) -> None:
-        for path in (self.socket_path,
-                     port_file_path(self.kernel_id, self.runtime_dir) if self.use_tcp else None):
-            if path is not None:
-                try:
-                    path.unlink()
-                except FileNotFoundError:
-                    pass
-                except OSError:
-                    log.warning("ggbmagic: could not remove %s", path, exc_info=True)
+        self._server.stop(timeout)
 
     # --- the socket thread --------------------------------------------------------------
 
-    async def _handle(self, ws: ServerConnection) -> None:
-        try:
-            first = await asyncio.wait_for(ws.recv(), AUTH_TIMEOUT)
-            msg = protocol.decode(first, self.max_frame_bytes)
-            token = msg.get("token") if msg["type"] == "hello" else None
-            if not isinstance(token, str) or not hmac.compare_digest(
-                token.encode(), self.token.encode()
-            ):
-                raise PermissionError("bad token")
-        except ConnectionClosed:
-            return
-        except (TimeoutError, protocol.ProtocolError, PermissionError):
-            self.counters.auth_failures += 1
-            log.warning("ggbmagic: refused an OOB connection without a valid hello/token")
-            await ws.close(4001, "unauthorized")
-            return
-        await ws.send(protocol.encode(protocol.welcome(self.kernel_id, self.max_frame_bytes)))
+    def _on_welcome(self, ws: ServerConnection) -> None:
         with self._cond:
             self._peers.add(ws)
-            self._ever_connected = True
             self.counters.connections += 1
             if self._state in (ChannelState.IDLE, ChannelState.DISCONNECTED):
                 self._state = ChannelState.CONNECTED
             self._cond.notify_all()
-        try:
-            async for frame in ws:
-                answer = self._on_frame(frame)
-                if answer is not None:
-                    await ws.send(protocol.encode(answer))
-        except ConnectionClosed as exc:
-            # 1009: past the hard limit websockets itself refuses the frame and closes.
-            if any(c is not None and c.code == 1009 for c in (exc.sent, exc.rcvd)):
-                self.counters.frame_too_large += 1
-        except Exception:
-            log.exception("ggbmagic: error on the OOB connection; closing it")
-            await ws.close(1011, "internal error")
-        finally:
-            self._on_disconnect(ws)
 
-    def _on_frame(self, frame: str | bytes) -> dict[str, Any] | None:
-        """Handle one authenticated frame; return an answer frame or None. Never raises."""
+    def _on_frame(self, frame: str | bytes) -> str | None:
+        """Handle one authenticated frame; return the encoded answer or None. Never raises.
+
+        The answer is encoded here, inside the error handling, so that nothing the
+        browser sent (a time of 1e308 * 10) can make the encoding fail later.
+        """
         self.counters.frames_in += 1
         try:
             msg = protocol.decode(frame, self.max_frame_bytes)
         except protocol.ProtocolError as exc:
             setattr(self.counters, exc.code, getattr(self.counters, exc.code) + 1)
-            log.warning("ggbmagic: refused a frame from the browser: %s", exc.message)
-            return dict(protocol.error(exc.code, exc.message))
+            self._warn.warning("ggbmagic: refused a frame from the browser: %s", exc.message)
+            return protocol.encode(protocol.error(exc.code, exc.message))
         try:
-            return self._dispatch(msg)
+            answer = self._dispatch(msg)
+            return None if answer is None else protocol.encode(answer)
         except Exception:
             self.counters.malformed += 1
-            log.exception("ggbmagic: could not handle a %r frame", msg.get("type"))
-            return dict(protocol.error("malformed", "the kernel could not handle this frame"))
+            self._warn.warning("ggbmagic: could not handle a %s frame", short(msg.get("type")),
+                               exc_info=True)
+            return protocol.encode(protocol.error(
+                "malformed", "the kernel could not handle this frame"))
 
     def _dispatch(self, msg: protocol.BrowserToKernel) -> dict[str, Any] | None:
-        kind = msg["type"]
-        if kind == "reply":
-            reply: protocol.ReplyMsg = msg  # type: ignore[assignment]
+        if msg["type"] == "reply":
             with self._cond:
-                fut = self._pending.pop(reply["id"], None)
+                fut = self._pending.pop(msg["id"], None)
             if fut is None:
                 # Late (after a timeout) or duplicated (two tabs): nobody waits for it.
                 self.counters.unknown_ids += 1
-                log.debug("ggbmagic: reply for unknown request %s", reply["id"])
+                log.debug("ggbmagic: reply for unknown request %s", short(msg["id"]))
             elif not fut.done():
-                if reply["ok"]:
-                    fut.set_result(reply.get("result"))
+                if msg["ok"]:
+                    fut.set_result(msg.get("result"))
                 else:
                     fut.set_exception(GgbError(
-                        f"GeoGebra refused the request: {reply.get('error') or 'no reason given'}"
+                        f"GeoGebra refused the request: {msg.get('error') or 'no reason given'}"
                     ))
-        elif kind == "event":
-            stored = self.events.extend(msg["events"])  # type: ignore[typeddict-item]
+        elif msg["type"] == "event":
+            # decode() checked the whole batch: storing it cannot fail half-way.
+            stored = self.events.extend(msg["events"])
             self.counters.events += len(stored)
             for sink in list(self._sinks):
                 try:
                     sink(stored)
                 except Exception:
-                    log.exception("ggbmagic: an event sink failed")
-        elif kind == "ready":
+                    self._warn.warning("ggbmagic: an event sink failed", exc_info=True)
+        elif msg["type"] == "ready":
             with self._cond:
-                self.applet = dict(msg["applet"])  # type: ignore[typeddict-item]
+                self.applet = dict(msg["applet"])
                 self._state = ChannelState.READY
                 self._cond.notify_all()
-        elif kind == "load_failed":
-            failed: protocol.LoadFailedMsg = msg  # type: ignore[assignment]
+        elif msg["type"] == "load_failed":
             with self._cond:
-                self._failure = (failed["url"], failed["message"])
+                self._failure = (msg["url"], msg["message"])
                 self._state = ChannelState.FAILED
                 self._cond.notify_all()
             self._fail_pending(LoadFailedError(*self._failure))
-        elif kind == "closed":
+        elif msg["type"] == "closed":
             with self._cond:
-                self._closed_reason = msg["reason"]  # type: ignore[typeddict-item]
+                self._closed_reason = msg["reason"]
                 self._state = ChannelState.CLOSED
                 self._cond.notify_all()
             self._fail_pending(PanelClosedError(self._closed_reason))
-        elif kind == "placement":
+        elif msg["type"] == "placement":
             with self._cond:
                 self.placement = dict(msg)
                 self._cond.notify_all()
-        elif kind == "heartbeat":
-            return protocol.pong(msg["time"])  # type: ignore[typeddict-item]
-        elif kind == "error":
+        elif msg["type"] == "heartbeat":
+            return protocol.pong(msg["time"])
+        elif msg["type"] == "error":
             self.counters.browser_errors += 1
-            log.warning("ggbmagic: the browser reported %s: %s",
-                        msg["code"], msg["message"])  # type: ignore[typeddict-item]
+            self._warn.warning("ggbmagic: the browser reported %s: %s",
+                               short(msg["code"]), short(msg["message"]))
         else:  # a second hello on a live connection
             self.counters.unknown_type += 1
-            return dict(protocol.error("unknown_type", f"unexpected {kind!r} frame"))
+            return dict(protocol.error("unknown_type", f"unexpected {msg['type']!r} frame"))
         return None
 
     def _on_disconnect(self, ws: ServerConnection) -> None:
@@ -548,15 +383,3 @@ class Channel:
     @property
     def pending(self) -> int:
         return len(self._pending)
-
-
-def _private_dir(path: Path) -> None:
-    """Create *path* as a 0700 directory, or check that an existing one is private and ours."""
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    info = path.lstat()
-    if not stat.S_ISDIR(info.st_mode):
-        raise GgbError(f"{path} is not a directory; remove it and load ggbmagic again")
-    if hasattr(os, "getuid") and info.st_uid != os.getuid():
-        raise GgbError(f"{path} belongs to another user; ggbmagic will not put its socket there")
-    if stat.S_IMODE(info.st_mode) != 0o700:
-        os.chmod(path, 0o700)

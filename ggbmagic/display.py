@@ -99,6 +99,21 @@ def _coords(obj: ObjectInfo) -> str:
     return "(" + ", ".join(_fmt_number(p) for p in parts) + ")"
 
 
+def plain(value: Any, default: str = "") -> Text:
+    """Text from the browser as rich *text*, never parsed as markup.
+
+    Every value that came from the applet (names, values, definitions, event fields,
+    applet info) goes through here before it reaches a table: rich would otherwise read
+    ``[link=…]`` or ``[/x]`` in a GeoGebra text as markup (an ``<a href>`` in the
+    notebook's HTML, or a MarkupError). Anything that is not a string is shown as
+    ``str()``; None or a missing field as *default*.
+
+    >>> plain("[b]A[/b]").plain, plain(None, "—").plain, plain(3).plain
+    ('[b]A[/b]', '—', '3')
+    """
+    return Text(default if value is None else str(value))
+
+
 def _ok(ok: bool) -> Text:
     return Text("✓", style="bold green") if ok else Text("✗", style="bold red")
 
@@ -133,12 +148,13 @@ class CommandResult(_Rich):
                 note = "done, changed " + ", ".join(self.changed)
             else:
                 note = "done (no new objects)"
-            return Text.assemble(_ok(self.ok), " ", (self.text, "bold"), f"  — {note}")
+            return Text.assemble(_ok(self.ok), " ", (str(self.text), "bold"), f"  — {note}")
         table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
         for col in ("", "name", "type", "value"):
             table.add_column(col)
         for obj in self.objects:
-            table.add_row(_ok(self.ok), obj["name"], obj["type"], obj["value"])
+            table.add_row(_ok(self.ok), plain(obj.get("name")), plain(obj.get("type")),
+                          plain(obj.get("value")))
         if self.note:
             # Below the table, not as its caption: a caption wraps to the table's width.
             return Group(table, Text(self.note, style="italic"))
@@ -154,15 +170,15 @@ class ScriptResult(_Rich):
 
     @property
     def ok(self) -> bool:
-        return all(line["ok"] for line in self.lines) and len(self.lines) == self.total
+        return all(line.get("ok") for line in self.lines) and len(self.lines) == self.total
 
     @property
     def failed(self) -> list[LineResult]:
-        return [line for line in self.lines if not line["ok"]]
+        return [line for line in self.lines if not line.get("ok")]
 
     @property
     def labels(self) -> list[str]:
-        return [label for line in self.lines for label in line["labels"]]
+        return [label for line in self.lines for label in line.get("labels") or []]
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -174,11 +190,12 @@ class ScriptResult(_Rich):
         """One flat dict per line: line, command, ok, labels, values."""
         return [
             {
-                "line": line["line"],
-                "command": line["text"],
-                "ok": line["ok"],
-                "labels": ", ".join(line["labels"]),
-                "values": "; ".join(obj["value"] for obj in line["objects"]),
+                "line": line.get("line"),
+                "command": str(line.get("text", "")),
+                "ok": bool(line.get("ok")),
+                "labels": ", ".join(str(label) for label in line.get("labels") or []),
+                "values": "; ".join(str(obj.get("value", "")) for obj in line.get("objects") or []
+                                    if isinstance(obj, dict)),
             }
             for line in self.lines
         ]
@@ -196,12 +213,12 @@ class ScriptResult(_Rich):
             table.add_column(col, overflow="fold")
         notes: list[str] = []
         for rec, line in zip(self.records(), self.lines, strict=False):
-            # Text(): GeoGebra's and the browser's words are never read as rich markup.
-            created = rec["values"] or Text(_line_outcome(line))
-            table.add_row(str(rec["line"]), _ok(rec["ok"]), rec["command"], created)
-            note = relabel_note(line["text"], line["labels"])
+            # plain()/Text(): GeoGebra's and the browser's words are never rich markup.
+            created = plain(rec["values"]) if rec["values"] else Text(_line_outcome(line))
+            table.add_row(plain(rec["line"]), _ok(rec["ok"]), plain(rec["command"]), created)
+            note = relabel_note(str(line.get("text", "")), line.get("labels") or [])
             if note:
-                notes.append(f"line {line['line']}: {note}")
+                notes.append(f"line {line.get('line')}: {note}")
         skipped = self.total - len(self.lines)
         if skipped > 0:
             table.caption = f"{skipped} line(s) not run after the failure"
@@ -212,7 +229,7 @@ class ScriptResult(_Rich):
 
 def _line_outcome(line: LineResult) -> str:
     """The "created" cell of a line that created nothing."""
-    if not line["ok"]:
+    if not line.get("ok"):
         error = line.get("error")
         return f"failed: {error}" if error else "failed"
     changed = line.get("changed") or []
@@ -252,10 +269,10 @@ class ObjectTable(_Rich):
         rows = []
         for obj in self.objects:
             row: dict[str, Any] = {
-                "name": obj["name"],
-                "type": obj["type"],
+                "name": obj.get("name"),
+                "type": obj.get("type", ""),
                 "definition": obj.get("definition") or obj.get("command") or "",
-                "value": obj["value"],
+                "value": obj.get("value", ""),
             }
             for axis in ("x", "y", "z"):
                 row[axis] = obj.get(axis)
@@ -276,7 +293,8 @@ class ObjectTable(_Rich):
         for col in ("name", "type", "definition", "value", "coordinates"):
             table.add_column(col, overflow="fold")
         for row, obj in zip(self.records(), self.objects, strict=False):
-            table.add_row(row["name"], row["type"], row["definition"], row["value"], _coords(obj))
+            table.add_row(plain(row["name"]), plain(row["type"]), plain(row["definition"]),
+                          plain(row["value"]), plain(_coords(obj)))
         return table
 
 
@@ -312,7 +330,8 @@ class EventTable(_Rich):
         for col in ("seq", "type", "target", "detail"):
             table.add_column(col, overflow="fold")
         for e in self.events:
-            table.add_row(str(e["seq"]), e["type"], e["target"] or "", Text(event_detail(e)))
+            table.add_row(plain(e.get("seq")), plain(e.get("type")), plain(e.get("target")),
+                          Text(event_detail(e)))
         if self.dropped:
             table.caption = f"{self.dropped} older event(s) dropped (buffer full)"
         return table
@@ -338,9 +357,9 @@ def event_detail(event: Event) -> str:
     parts: list[str] = []
     if event.get("value"):
         parts.append(str(event["value"]))
-    argument = event["argument"]
+    argument = event.get("argument")
     # GeoGebra repeats the target as the argument of e.g. updateStyle: say it once.
-    if argument not in (None, "", event["target"]):
+    if argument not in (None, "", event.get("target")):
         parts.append(_plain(argument))
     targets = event.get("targets")
     if targets:
@@ -363,26 +382,30 @@ class Status(_Rich):
     objects: int | None = None
     counters: dict[str, int] = field(default_factory=dict)
     message: str = ""
+    callbacks_dropped: int = 0
 
     def __rich__(self) -> RenderableType:
         table = Table(show_header=False, box=None, pad_edge=False)
         table.add_column(style="bold")
         table.add_column()
-        table.add_row("GeoGebra panel", Text.assemble(_ok(self.connected), " ", self.state))
+        table.add_row("GeoGebra panel", Text.assemble(_ok(self.connected), " ", str(self.state)))
         if self.applet:
-            table.add_row("applet", f"{self.applet.get('appName', '?')} "
-                                    f"{self.applet.get('version', '')}".strip())
+            table.add_row("applet", plain(f"{self.applet.get('appName', '?')} "
+                                          f"{self.applet.get('version', '')}".strip()))
         if self.rtt_ms is not None:
             table.add_row("round trip", f"{self.rtt_ms:.2f} ms")
         if self.objects is not None:
-            table.add_row("objects", str(self.objects))
-        table.add_row("kernel", self.kernel_id)
+            table.add_row("objects", plain(self.objects))
+        table.add_row("kernel", plain(self.kernel_id))
         refused = {k: v for k, v in self.counters.items()
                    if v and k not in ("connections", "frames_in", "events")}
         if refused:
-            table.add_row("refused", ", ".join(f"{k}={v}" for k, v in refused.items()))
+            table.add_row("refused", plain(", ".join(f"{k}={v}" for k, v in refused.items())))
+        if self.callbacks_dropped:
+            table.add_row("callbacks dropped", plain(
+                f"{self.callbacks_dropped} (more were waiting than GgbMagics.callback_queue)"))
         if self.message:
-            table.add_row("", self.message)
+            table.add_row("", plain(self.message))
         return table
 
 

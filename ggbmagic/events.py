@@ -58,31 +58,20 @@ class EventLog:
         return self._events.maxlen or 0
 
     def extend(self, items: Iterable[EventItem]) -> list[Event]:
-        """Store *items* in order; return them as numbered events."""
-        stored: list[Event] = []
+        """Store *items* in order; return them as numbered events.
+
+        All or nothing: every item is converted before any is stored, so an item that
+        cannot be converted (``protocol.decode`` refuses those first) stores none.
+        """
+        converted = [_convert(item) for item in items]
         with self._lock:
-            for item in items:
+            for event in converted:
                 self._seq += 1
-                event: Event = {
-                    "seq": self._seq,
-                    "type": str(item.get("type")),
-                    "target": item.get("target"),
-                    "argument": item.get("argument"),
-                    "time": float(item.get("time") or 0.0),
-                }
-                if isinstance(item.get("value"), str):
-                    event["value"] = item["value"]
-                targets = item.get("targets")
-                if isinstance(targets, list):
-                    event["targets"] = [str(t) for t in targets]
-                fields = item.get("fields")
-                if isinstance(fields, dict) and fields:
-                    event["fields"] = fields
+                event["seq"] = self._seq
                 if len(self._events) == self._events.maxlen:
                     self.dropped += 1
                 self._events.append(event)
-                stored.append(event)
-        return stored
+        return converted
 
     def snapshot(self) -> list[Event]:
         """A copy of the stored events, oldest first."""
@@ -98,6 +87,25 @@ class EventLog:
 
     def __len__(self) -> int:
         return len(self._events)
+
+
+def _convert(item: EventItem) -> Event:
+    event: Event = {
+        "seq": 0,
+        "type": str(item.get("type")),
+        "target": item.get("target"),
+        "argument": item.get("argument"),
+        "time": float(item.get("time") or 0.0),
+    }
+    if isinstance(item.get("value"), str):
+        event["value"] = item["value"]
+    targets = item.get("targets")
+    if isinstance(targets, list):
+        event["targets"] = [str(t) for t in targets]
+    fields = item.get("fields")
+    if isinstance(fields, dict) and fields:
+        event["fields"] = fields
+    return event
 
 
 def select(events: list[Event], *, types: Iterable[str] = (), target: str | None = None,

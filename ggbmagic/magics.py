@@ -65,6 +65,12 @@ class GgbMagics(Magics, Configurable):
                                                  "larger ones are refused.").tag(config=True)
     event_buffer = Int(10_000, help="How many applet events to keep (the oldest go first); "
                                     "read at %load_ext.").tag(config=True)
+    callback_queue = Int(10_000, help="How many event callbacks may wait for the kernel "
+                                      "(the oldest are dropped and counted in %ggb status); "
+                                      "read at %load_ext.").tag(config=True)
+    max_ggb_unpacked_bytes = Int(64 * 1024 * 1024, help="Largest total unpacked size of a "
+                                                        ".ggb file that load() and save() "
+                                                        "accept.").tag(config=True)
     quiet = Bool(False, help="Return nothing from %ggb (errors still show).").tag(config=True)
     placement = Enum(["", "panel", "inline"], "",
                      help="Where the applet is shown: 'panel' (beside the notebook), 'inline' "

@@ -6,12 +6,14 @@ filesystem path.
 
 >>> is_kernel_id("1f0c2a9e-7b2d-4e4a-9a43-0e7f5b3c9d11")
 True
->>> socket_path("1f0c2a9e-7b2d-4e4a-9a43-0e7f5b3c9d11", "/run/j").as_posix()
-'/run/j/ggbmagic/1f0c2a9e-7b2d-4e4a-9a43-0e7f5b3c9d11.sock'
+>>> path = socket_path("1f0c2a9e-7b2d-4e4a-9a43-0e7f5b3c9d11", "/run/j")
+>>> path.as_posix() == f"/run/j/ggbmagic-{user_tag()}/1f0c2a9e-7b2d-4e4a-9a43-0e7f5b3c9d11.sock"
+True
 """
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import os
 import re
@@ -26,6 +28,7 @@ __all__ = [
     "port_file_path",
     "socket_dir",
     "socket_path",
+    "user_tag",
 ]
 
 #: Kernel ids as the Jupyter server makes them (uuid4), also the relay's URL pattern.
@@ -35,7 +38,9 @@ KERNEL_ID_PATTERN = r"[0-9A-Za-z][0-9A-Za-z_-]{0,63}"
 _KERNEL_ID_RE = re.compile(rf"^{KERNEL_ID_PATTERN}\Z")
 _CONNECTION_FILE_RE = re.compile(rf"^kernel-({KERNEL_ID_PATTERN})\.json\Z")
 
-#: The private (0700) directory under the Jupyter runtime directory.
+#: The private (0700) directory under the Jupyter runtime directory is
+#: ``<SUBDIR>-<user>``: one per user, so that in a shared (world-writable) runtime
+#: directory the first user to load ggbmagic does not lock everyone else out.
 SUBDIR = "ggbmagic"
 
 #: sockaddr_un.sun_path is 108 bytes on Linux, 104 on macOS; keep room for the NUL.
@@ -59,15 +64,34 @@ def kernel_id_from_connection_file(path: str) -> str | None:
     return match.group(1) if match else None
 
 
+def user_tag() -> str:
+    """This user, as a file-name-safe tag: the uid on POSIX, the login name on Windows.
+
+    >>> user_tag() == (str(os.getuid()) if hasattr(os, "getuid") else user_tag())
+    True
+    """
+    if hasattr(os, "getuid"):
+        return str(os.getuid())
+    try:
+        name = getpass.getuser()
+    except Exception:  # no login name at all: still one directory per process owner
+        name = "user"
+    return re.sub(r"[^0-9A-Za-z_-]", "_", name)[:64] or "user"
+
+
 def socket_dir(runtime_dir: str | Path) -> Path:
-    """The private directory that holds every ggbmagic socket of this user."""
-    return Path(runtime_dir) / SUBDIR
+    """The private directory that holds every ggbmagic socket of this user.
+
+    ``<runtime_dir>/ggbmagic-<uid>``: kernel and relay run as the same user, so both
+    derive the same directory from the runtime directory alone.
+    """
+    return Path(runtime_dir) / f"{SUBDIR}-{user_tag()}"
 
 
 def socket_path(kernel_id: str, runtime_dir: str | Path) -> Path:
     """The Unix socket of *kernel_id*. Raises ValueError for an id of the wrong form.
 
-    Normally ``<runtime_dir>/ggbmagic/<kernel_id>.sock``. A Unix socket path must fit in
+    Normally ``<runtime_dir>/ggbmagic-<uid>/<kernel_id>.sock``. A Unix socket path must fit in
     ~104 bytes; when a deep runtime directory makes it longer, the socket goes to
     ``<tmp>/ggbmagic-<uid>/<hash of runtime_dir>-<kernel_id>.sock`` instead. Kernel and
     relay both call this function, so they always agree. The socket's parent directory
@@ -79,12 +103,12 @@ def socket_path(kernel_id: str, runtime_dir: str | Path) -> Path:
     if len(os.fsencode(path)) <= MAX_UNIX_PATH:
         return path
     digest = hashlib.sha256(os.fsencode(Path(runtime_dir).absolute())).hexdigest()[:12]
-    uid = os.getuid() if hasattr(os, "getuid") else 0
-    return Path(tempfile.gettempdir()) / f"{SUBDIR}-{uid}" / f"{digest}-{kernel_id}.sock"
+    return Path(tempfile.gettempdir()) / f"{SUBDIR}-{user_tag()}" / f"{digest}-{kernel_id}.sock"
 
 
 def port_file_path(kernel_id: str, runtime_dir: str | Path) -> Path:
-    """On Windows: the file (0600) in which the kernel writes its loopback port."""
+    """The file (0600) in which a kernel on the loopback (TCP) transport writes its port:
+    always on Windows, on POSIX with ``GGBMAGIC_TRANSPORT=tcp``."""
     if not is_kernel_id(kernel_id):
         raise ValueError(f"not a kernel id: {kernel_id!r}")
     return socket_dir(runtime_dir) / f"{kernel_id}.port"

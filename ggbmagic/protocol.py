@@ -13,8 +13,12 @@ kernel's messages and checks the browser's, turning any malformed frame into a
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import math
+import re
+import reprlib
 import sys
 import uuid
 from typing import Any, Literal, TypedDict, cast
@@ -28,7 +32,10 @@ __all__ = [
     "BROWSER_TYPES",
     "DEFAULT_MAX_FRAME_BYTES",
     "PLACEMENTS",
+    "PRE_HELLO_MAX_FRAME_BYTES",
     "PROTOCOL_VERSION",
+    "RELAY_CHALLENGE_HEADER",
+    "RELAY_PROOF_HEADER",
     "TARGET_NAME",
     "BatchLine",
     "CommandResult",
@@ -48,6 +55,8 @@ __all__ = [
     "open_panel",
     "ping",
     "pong",
+    "relay_proof",
+    "short",
     "snapshot",
     "welcome",
     "with_timeout",
@@ -56,6 +65,25 @@ __all__ = [
 PROTOCOL_VERSION = 1
 TARGET_NAME = "ggbmagic"
 DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024
+#: Until a connection has sent a valid hello, its frames may be this large and no larger
+#: (a hello is ~120 bytes): an unauthenticated peer cannot make the kernel buffer more.
+PRE_HELLO_MAX_FRAME_BYTES = 4096
+#: The relay sends a random challenge in this header of its WebSocket handshake with the
+#: kernel's listener; the listener answers with :func:`relay_proof` in the other one, so
+#: the relay knows it reached this kernel's ggbmagic and not another program on the port.
+RELAY_CHALLENGE_HEADER = "X-Ggbmagic-Challenge"
+RELAY_PROOF_HEADER = "X-Ggbmagic-Proof"
+#: How much of a received value an error message or a log line may quote.
+QUOTE_CHARS = 80
+#: Longest integer literal accepted: JavaScript prints larger numbers in e-notation.
+_MAX_INT_DIGITS = 21
+# A \uD800-\uDFFF escape: the only way a lone surrogate gets into a text frame (the
+# frame itself is valid UTF-8, which cannot encode one). Pairs are fine and rare.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_REPR = reprlib.Repr()  # attributes, not arguments: Python 3.10 has no keyword form
+_REPR.maxlevel, _REPR.maxdict, _REPR.maxlist, _REPR.maxtuple = 3, 4, 4, 4
+_REPR.maxstring = _REPR.maxother = _REPR.maxlong = QUOTE_CHARS
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 ErrorCode = Literal["frame_too_large", "malformed", "bad_version", "unknown_type"]
 
@@ -294,6 +322,19 @@ def encode(message: dict[str, Any] | KernelToBrowser | ErrorMsg) -> str:
     return json.dumps(message, separators=(",", ":"), allow_nan=False)
 
 
+def short(value: Any, limit: int = QUOTE_CHARS) -> str:
+    """``repr(value)``, cut to *limit* characters: what a log line or error may quote.
+
+    >>> short("x" * 1000)[:5], len(short("x" * 1000))
+    ("'xxxx", 80)
+    >>> short(chr(0xD800)) == repr(chr(0xD800))
+    True
+    """
+    # reprlib: a huge list or dict is never repr()-ed in full just to be cut.
+    text = _REPR.repr(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def _float_hook(obj: dict[str, Any]) -> Any:
     # {"$float": "nan"} is how the browser sends NaN/±Infinity (docs/protocol.md, Numbers).
     if len(obj) == 1 and FLOAT_KEY in obj:
@@ -325,35 +366,45 @@ def with_timeout(msg: Request, seconds: float) -> Request:
     return msg
 
 
-def decode(frame: str | bytes, max_bytes: int = DEFAULT_MAX_FRAME_BYTES) -> BrowserToKernel:
+def decode(frame: str | bytes, max_bytes: int = DEFAULT_MAX_FRAME_BYTES,
+           limit_name: str = "GgbMagics.max_frame_bytes") -> BrowserToKernel:
     """Check one frame from the browser and return it as a typed message.
 
     Raises :class:`ProtocolError` for a frame over *max_bytes*, one that is not a JSON
-    object, has another protocol version, an unknown type or misses a field.
+    object (or nests too deep, holds a non-finite or huge number or a lone surrogate),
+    has another protocol version, an unknown type or misses a field. Messages quote at
+    most :data:`QUOTE_CHARS` characters of what was received.
     """
-    size = len(frame.encode("utf-8")) if isinstance(frame, str) else len(frame)
+    size = len(frame.encode("utf-8", "surrogatepass")) if isinstance(frame, str) else len(frame)
     if size > max_bytes:
         raise ProtocolError(
             "frame_too_large",
-            f"frame of {size} bytes refused: the limit is {max_bytes} bytes "
-            "(GgbMagics.max_frame_bytes)",
+            f"frame of {size} bytes refused: the limit is {max_bytes} bytes ({limit_name})",
         )
     try:
-        data = json.loads(frame, parse_constant=_refuse_constant, object_hook=_float_hook)
+        text = frame if isinstance(frame, str) else frame.decode("utf-8")
+        # Literal non-finite numbers are refused; the browser's {"$float": …} markers
+        # (docs/protocol.md, Numbers) are the one way NaN/±Infinity arrive.
+        data = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float,
+                          parse_int=_bounded_int, object_hook=_float_hook)
+    except RecursionError:
+        raise ProtocolError("malformed", "frame nests too deeply") from None
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ProtocolError("malformed", f"frame is not JSON: {exc}") from None
+        raise ProtocolError("malformed", f"frame is not JSON: {str(exc)[:QUOTE_CHARS]}") from None
+    if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(data):
+        raise ProtocolError("malformed", "frame holds a lone UTF-16 surrogate (\\ud800-\\udfff)")
     if not isinstance(data, dict):
         raise ProtocolError("malformed", "frame is not a JSON object")
     version = data.get("v")
     if type(version) is not int or version != PROTOCOL_VERSION:
         raise ProtocolError(
             "bad_version",
-            f"protocol version {version!r} is not supported; this kernel speaks "
+            f"protocol version {short(version)} is not supported; this kernel speaks "
             f"version {PROTOCOL_VERSION}. Reload the browser page after upgrading ggbmagic.",
         )
     kind = data.get("type")
     if not isinstance(kind, str) or kind not in _REQUIRED:
-        raise ProtocolError("unknown_type", f"unknown message type {kind!r}")
+        raise ProtocolError("unknown_type", f"unknown message type {short(kind)}")
     for field, types in _REQUIRED[kind].items():
         value = data.get(field)
         # bool is an int in Python; a version or time must not be a bool.
@@ -362,15 +413,78 @@ def decode(frame: str | bytes, max_bytes: int = DEFAULT_MAX_FRAME_BYTES) -> Brow
     if kind == "placement" and data["where"] not in ("panel", "inline", "none"):
         raise ProtocolError("malformed", "'placement' needs where = panel, inline or none")
     if kind == "event":
-        for item in data["events"]:
-            if not isinstance(item, dict) or not isinstance(item.get("type"), str):
-                raise ProtocolError("malformed", "every event needs a string 'type'")
+        # The whole batch is checked before any of it is stored (docs/protocol.md).
+        for index, item in enumerate(data["events"]):
+            problem = _event_problem(item)
+            if problem:
+                raise ProtocolError("malformed", f"event #{index} of the batch {problem}; "
+                                                 "no event of this batch was stored")
     return cast(BrowserToKernel, data)
+
+
+def _event_problem(item: Any) -> str:
+    """What is wrong with one event item, or "" (pure; see the event table in the docs)."""
+    if not isinstance(item, dict):
+        return "is not an object with a string 'type'"
+    if not isinstance(item.get("type"), str):
+        return "needs a string 'type'"
+    target = item.get("target")
+    if target is not None and not isinstance(target, str):
+        return "has a 'target' that is neither a string nor null"
+    time = item.get("time")
+    if time is not None and (not isinstance(time, (int, float)) or isinstance(time, bool)
+                             or not math.isfinite(time)):
+        return "has a 'time' that is not a finite number"
+    return ""
 
 
 def _refuse_constant(name: str) -> Any:
     # Python's json reads NaN/Infinity, which are not JSON and which encode() refuses.
     raise ValueError(f"{name} is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    # 1e400 parses as inf, which encode() (a pong, a stored event) would then refuse.
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {text[:QUOTE_CHARS]} is out of range")
+    return value
+
+
+def _bounded_int(text: str) -> int:
+    # Python would build (slowly) an int of thousands of digits; JSON from a browser
+    # never has more than 21 (larger numbers print in e-notation).
+    if len(text.lstrip("-")) > _MAX_INT_DIGITS:
+        raise ValueError(f"integer of {len(text)} digits is out of range")
+    return int(text)
+
+
+def _has_lone_surrogate(data: Any) -> bool:
+    # Iterative: the data may nest as deep as json allowed.
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def relay_proof(key: bytes, kernel_id: str, challenge: str) -> str:
+    """The listener's answer to the relay's challenge: HMAC-SHA256 with the kernel's
+    connection key (``Session.key``), which only the kernel and its server know.
+
+    >>> proof = relay_proof(b"key", "kid", "challenge")
+    >>> proof == relay_proof(b"key", "kid", "challenge") != relay_proof(b"x", "kid", "challenge")
+    True
+    """
+    message = b"ggbmagic-relay-proof\0" + kernel_id.encode() + b"\0" + challenge.encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def _base(kind: str) -> dict[str, Any]:

@@ -14,10 +14,12 @@ situation                                              answer
 id not of the kernel-id form (``a/b``, ``..%2F..``)    404 (no route)
 no or wrong credentials                                403
 user may not ``execute`` on ``kernels``                403
+cross-origin request (``Origin`` not allowed)          403, before any kernel connection
 no such kernel                                         404
 kernel has no local connection file (remote kernel)    503
 no listener (``%load_ext ggbmagic`` not run, stale)    503 "ggbmagic is not loaded ..."
 listener refuses the handshake                         502
+listener cannot prove it is this kernel's (no proof)   502
 listener does not answer in time                       504
 all fine, request is a WebSocket upgrade               101, then relay
 all fine, plain HTTP request                           400 (kernel side closed)
@@ -35,10 +37,12 @@ Errors are JSON ``{"message": ..., "reason": ...}``: a browser's WebSocket only 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import hmac
 import json
 import os
+import secrets
 import sys
-from pathlib import Path
 from typing import Any
 
 from jupyter_core.utils import ensure_async
@@ -51,7 +55,8 @@ from tornado.websocket import WebSocketClosedError, WebSocketHandler
 from websockets.asyncio.client import ClientConnection, connect, unix_connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
-from . import paths
+from . import paths, protocol
+from .sockfiles import read_port_file
 
 __all__ = [
     "MAX_FRAME_BYTES",
@@ -110,7 +115,11 @@ class OOBRelayHandler(WebSocketMixin, WebSocketHandler, JupyterHandler):
     """Relays one browser WebSocket to one kernel's OOB listener, frame for frame.
 
     The kernel connection is opened in :meth:`get` *before* the upgrade, so every
-    failure is an HTTP status with a message, not an opaque WebSocket close. Tornado
+    failure is an HTTP status with a message, not an opaque WebSocket close; but only
+    after the origin check, so a cross-origin page never makes us touch the kernel.
+    The listener must answer our random challenge with an HMAC of the kernel's
+    connection key (:func:`ggbmagic.protocol.relay_proof`): on a loopback port any local
+    program could listen, so we relay only to the one that proves it is this kernel. Tornado
     runs the whole WebSocket session inside ``super().get()``, so the ``finally`` there
     is the one place that tears the kernel side down, whichever side ended first.
     """
@@ -148,8 +157,14 @@ class OOBRelayHandler(WebSocketMixin, WebSocketHandler, JupyterHandler):
         )
         if not allowed:
             raise HTTPError(403, "not allowed to execute code in kernels")
-        runtime_dir = self._runtime_dir(kernel_id)
-        self._kernel = await self._connect(kernel_id, runtime_dir)
+        # Tornado checks the origin too, but only inside super().get(), after we would
+        # have connected to the kernel. Same rule (the mixin's check_origin), earlier.
+        origin = self.request.headers.get("Origin") or self.request.headers.get(
+            "Sec-Websocket-Origin")
+        if origin is not None and not self.check_origin(origin):
+            raise HTTPError(403, "cross-origin WebSocket refused")
+        runtime_dir, key = self._kernel_facts(kernel_id)
+        self._kernel = await self._connect(kernel_id, runtime_dir, key)
         try:
             await super().get(kernel_id=kernel_id)
         finally:
@@ -157,26 +172,31 @@ class OOBRelayHandler(WebSocketMixin, WebSocketHandler, JupyterHandler):
             # (plain HTTP, bad origin): the kernel connection must not outlive us.
             await self._shutdown()
 
-    def _runtime_dir(self, kernel_id: str) -> str:
+    def _kernel_facts(self, kernel_id: str) -> tuple[str, bytes]:
+        """The kernel's runtime directory and connection key."""
         # The kernel puts its socket next to its own connection file, so reading the
         # same file here keeps both sides agreed even with a custom connection_dir.
         km = self.kernel_manager
         if kernel_id not in km:
             raise HTTPError(404, "no kernel with id %s", kernel_id)
         try:
-            connection_file = getattr(km.get_kernel(kernel_id), "connection_file", "")
+            kernel = km.get_kernel(kernel_id)
         except KeyError:  # shut down between the two lines
             raise HTTPError(404, "no kernel with id %s", kernel_id) from None
+        connection_file = getattr(kernel, "connection_file", "")
         if not connection_file or not os.path.isabs(connection_file):
             raise HTTPError(
                 503,
                 "ggbmagic cannot relay to kernel %s: it has no local connection file",
                 kernel_id,
             )
-        return os.path.dirname(connection_file)
+        key = getattr(getattr(kernel, "session", None), "key", b"")
+        return os.path.dirname(connection_file), key if isinstance(key, bytes) else b""
 
-    async def _connect(self, kernel_id: str, runtime_dir: str) -> ClientConnection:
+    async def _connect(self, kernel_id: str, runtime_dir: str, key: bytes) -> ClientConnection:
+        challenge = secrets.token_hex(16)
         options: dict[str, Any] = {
+            "additional_headers": {protocol.RELAY_CHALLENGE_HEADER: challenge},
             "max_size": MAX_FRAME_BYTES,
             "open_timeout": CONNECT_TIMEOUT,
             "close_timeout": CLOSE_TIMEOUT,
@@ -187,12 +207,7 @@ class OOBRelayHandler(WebSocketMixin, WebSocketHandler, JupyterHandler):
             "ping_interval": None,
         }
         try:
-            if sys.platform == "win32":
-                port_file = paths.port_file_path(kernel_id, runtime_dir)
-                port = int(Path(port_file).read_text(encoding="ascii").strip())
-                return await connect(f"ws://127.0.0.1:{port}/", **options)
-            path = paths.socket_path(kernel_id, runtime_dir)
-            return await unix_connect(str(path), **options)
+            kernel = await _open_listener(kernel_id, runtime_dir, options)
         except (FileNotFoundError, ConnectionRefusedError, ValueError):
             # No socket or port file, or one left behind by a kernel that has gone:
             # the user has not (or no longer) loaded the extension in this kernel.
@@ -209,6 +224,19 @@ class OOBRelayHandler(WebSocketMixin, WebSocketHandler, JupyterHandler):
         except OSError as error:
             self.log.warning("ggbmagic relay: cannot reach kernel %s: %s", kernel_id, error)
             raise HTTPError(503, "cannot reach the kernel's ggbmagic listener: %s", error) from None
+        proof = kernel.response.headers.get(protocol.RELAY_PROOF_HEADER, "") if (
+            kernel.response is not None) else ""
+        expected = protocol.relay_proof(key, kernel_id, challenge)
+        if not hmac.compare_digest(proof.encode(), expected.encode()):
+            with contextlib.suppress(Exception):
+                await kernel.close(1008, "not this kernel's ggbmagic")
+            self.log.warning(
+                "ggbmagic relay: the listener for kernel %s did not prove it is the kernel's",
+                kernel_id)
+            raise HTTPError(502, "the listener for this kernel did not prove it is the kernel's "
+                                 "ggbmagic; run %load_ext ggbmagic in the kernel again")
+        return kernel
+
 
     async def open(self, *args: Any, **kwargs: Any) -> None:
         """Start the kernel → browser pump; the browser → kernel way is :meth:`on_message`."""
@@ -277,6 +305,19 @@ class OOBRelayHandler(WebSocketMixin, WebSocketHandler, JupyterHandler):
             # Ends by itself once the kernel connection is closed and logs its own
             # errors; wait() neither re-raises them nor swallows our own cancellation.
             await asyncio.wait({pump})
+
+
+async def _open_listener(kernel_id: str, runtime_dir: str,
+                         options: dict[str, Any]) -> ClientConnection:
+    """Connect to the kernel's listener: its Unix socket, or the loopback port in its port
+    file (always on Windows; on POSIX when the kernel runs with GGBMAGIC_TRANSPORT=tcp,
+    which leaves a port file and no socket)."""
+    path = paths.socket_path(kernel_id, runtime_dir)
+    port_file = paths.port_file_path(kernel_id, runtime_dir)
+    if sys.platform == "win32" or (not path.exists() and port_file.exists()):
+        port = read_port_file(port_file)
+        return await connect(f"ws://127.0.0.1:{port}/", **options)
+    return await unix_connect(str(path), **options)
 
 
 def setup_handlers(serverapp: Any) -> None:

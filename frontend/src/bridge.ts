@@ -20,7 +20,7 @@ import type { PlaceResult } from './placement';
 import * as P from './protocol';
 import { resizeApplet } from './sizing';
 import { AppletView, Stage } from './stage';
-import { relayUrl } from './urls';
+import { redact, relayUrl, withoutQuery } from './urls';
 
 /** The user's settings (schema/plugin.json). */
 export interface GgbSettings {
@@ -764,7 +764,10 @@ export class KernelBridge {
     try {
       ws = new WebSocket(url);
     } catch (err) {
-      console.error(`ggbmagic: cannot open ${url}`, err);
+      // Never the URL itself: it carries the server token (so may the error's text).
+      console.error(
+        `ggbmagic: cannot open ${withoutQuery(url)}: ${redact(String(err), token)}`
+      );
       this.scheduleReconnect();
       return;
     }

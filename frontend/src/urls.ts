@@ -20,3 +20,26 @@ export function relayUrl(wsUrl: string, kernelId: string, token: string): string
   const url = URLExt.join(wsUrl, ...RELAY_PREFIX, encodeURIComponent(kernelId));
   return token ? `${url}?token=${encodeURIComponent(token)}` : url;
 }
+
+/**
+ * `text` with every occurrence of `secret` (as given and URL-encoded) and every
+ * `token=` query value replaced by `…`: for console lines, which must never show the
+ * server token (a relay URL carries it; so may the message of a WebSocket error).
+ *
+ * @example redact('cannot open ws://h/x?token=abc', 'abc') === 'cannot open ws://h/x?token=…'
+ */
+export function redact(text: string, secret: string): string {
+  let out = text.replace(/([?&]token=)[^&#\s'"]*/g, '$1…');
+  if (secret) {
+    for (const form of new Set([secret, encodeURIComponent(secret)])) {
+      out = out.split(form).join('…');
+    }
+  }
+  return out;
+}
+
+/** The relay URL without its query string, safe for a console line. */
+export function withoutQuery(url: string): string {
+  const cut = url.search(/[?#]/);
+  return cut < 0 ? url : url.slice(0, cut);
+}

@@ -1,8 +1,8 @@
 """Fixtures for the relay tests: a real Jupyter server with ggbmagic, a real kernel.
 
-The kernel's OOB listener is played by a ``websockets`` server the test starts on the
-socket path the relay derives (see ``fake_listener`` in test_relay.py), so these tests
-need neither the kernel side of ggbmagic nor a browser.
+The kernel's OOB listener is either played by a ``websockets`` server the test starts
+on the socket path the relay derives (``fake_listener`` in test_relay.py), or is the
+real one: ggbmagic loaded in the real kernel (``test_relay_real_kernel.py``).
 """
 
 from __future__ import annotations
@@ -37,6 +37,14 @@ def kernel_id(jp_fetch: Callable[..., Any], jp_asyncio_loop: Any) -> str:
         jp_fetch("api", "kernels", method="POST", body=json.dumps({"name": "python3"}))
     )
     return str(json.loads(response.body.decode())["id"])
+
+
+@pytest.fixture
+def kernel_key(jp_serverapp: Any, kernel_id: str) -> bytes:
+    """The kernel's connection key, with which its listener proves itself to the relay."""
+    key = jp_serverapp.kernel_manager.get_kernel(kernel_id).session.key
+    assert isinstance(key, bytes) and key
+    return key
 
 
 @pytest.fixture

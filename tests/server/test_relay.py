@@ -14,6 +14,7 @@ import socket
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,10 @@ from tornado.websocket import WebSocketClientConnection, websocket_connect
 from traitlets.config import Config
 from websockets.asyncio.server import ServerConnection, unix_serve
 from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
 
+import ggbmagic.server as server_module
+from ggbmagic.protocol import RELAY_CHALLENGE_HEADER, RELAY_PROOF_HEADER, relay_proof
 from ggbmagic.server import (
     MAX_FRAME_BYTES,
     NOT_LOADED,
@@ -45,6 +49,8 @@ class FakeListener:
     socket without a close frame, as a kernel that dies does.
     """
 
+    kernel_id: str = ""
+    key: bytes | None = None  # None: answers no challenge, as a stranger on the port would
     close_with: tuple[int, str] | None = None
     abort: bool = False
     frames: list[str | bytes] = field(default_factory=list)
@@ -52,6 +58,13 @@ class FakeListener:
     closes: list[tuple[int | None, str | None]] = field(default_factory=list)
     connected: asyncio.Event = field(default_factory=asyncio.Event)
     closed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def prove(self, connection: ServerConnection, request: Request, response: Response) -> None:
+        """Answer the relay's challenge as the real listener does (ggbmagic.oob)."""
+        challenge = request.headers.get(RELAY_CHALLENGE_HEADER, "")
+        if self.key is not None and challenge:
+            response.headers[RELAY_PROOF_HEADER] = relay_proof(self.key, self.kernel_id,
+                                                               challenge)
 
     async def handler(self, ws: ServerConnection) -> None:
         self.connections.append(ws)
@@ -75,9 +88,11 @@ class FakeListener:
 
 
 @contextlib.asynccontextmanager
-async def fake_listener(path: Path, **kwargs: Any) -> AsyncIterator[FakeListener]:
-    listener = FakeListener(**kwargs)
-    async with unix_serve(listener.handler, str(path), max_size=MAX_FRAME_BYTES):
+async def fake_listener(path: Path, kernel_id: str, key: bytes | None,
+                        **kwargs: Any) -> AsyncIterator[FakeListener]:
+    listener = FakeListener(kernel_id=kernel_id, key=key, **kwargs)
+    async with unix_serve(listener.handler, str(path), max_size=MAX_FRAME_BYTES,
+                          process_response=listener.prove):
         yield listener
 
 
@@ -122,9 +137,13 @@ def message_of(error: HTTPClientError) -> str:
 
 
 async def test_frames_relay_both_ways_in_order(
-    jp_ws_fetch: WsFetch, kernel_id: str, listener_path: Path
+    jp_ws_fetch: WsFetch, kernel_id: str, listener_path: Path,
+    kernel_key: bytes
 ) -> None:
-    async with fake_listener(listener_path) as listener, browser(jp_ws_fetch, kernel_id) as ws:
+    async with (
+        fake_listener(listener_path, kernel_id, kernel_key) as listener,
+        browser(jp_ws_fetch, kernel_id) as ws,
+    ):
         sent = [json.dumps({"v": 1, "type": "heartbeat", "n": i}) for i in range(200)]
         await asyncio.gather(*(ws.write_message(frame) for frame in sent))
         echoed = [await read(ws) for _ in sent]
@@ -139,20 +158,25 @@ async def test_frames_relay_both_ways_in_order(
 
 
 async def test_twenty_mib_frame_passes(
-    jp_ws_fetch: WsFetch, kernel_id: str, listener_path: Path
+    jp_ws_fetch: WsFetch, kernel_id: str, listener_path: Path,
+    kernel_key: bytes
 ) -> None:
     big = "x" * (20 * 1024 * 1024)
-    async with fake_listener(listener_path) as listener, browser(jp_ws_fetch, kernel_id) as ws:
+    async with (
+        fake_listener(listener_path, kernel_id, kernel_key) as listener,
+        browser(jp_ws_fetch, kernel_id) as ws,
+    ):
         await ws.write_message(big)
         assert await read(ws) == big
         assert listener.frames == [big]
 
 
 async def test_kernel_4001_closes_browser_with_4001(
-    jp_ws_fetch: WsFetch, kernel_id: str, listener_path: Path
+    jp_ws_fetch: WsFetch, kernel_id: str, listener_path: Path,
+    kernel_key: bytes
 ) -> None:
     async with (
-        fake_listener(listener_path, close_with=(4001, "unauthorized")),
+        fake_listener(listener_path, kernel_id, kernel_key, close_with=(4001, "unauthorized")),
         browser(jp_ws_fetch, kernel_id) as ws,
     ):
         await ws.write_message('{"v": 1, "type": "hello", "token": "wrong"}')
@@ -162,10 +186,11 @@ async def test_kernel_4001_closes_browser_with_4001(
 
 
 async def test_kernel_going_away_closes_browser_with_1001(
-    jp_ws_fetch: WsFetch, kernel_id: str, listener_path: Path
+    jp_ws_fetch: WsFetch, kernel_id: str, listener_path: Path,
+    kernel_key: bytes
 ) -> None:
     async with (
-        fake_listener(listener_path, close_with=(1000, "")),
+        fake_listener(listener_path, kernel_id, kernel_key, close_with=(1000, "")),
         browser(jp_ws_fetch, kernel_id) as ws,
     ):
         await ws.write_message("bye")
@@ -174,9 +199,13 @@ async def test_kernel_going_away_closes_browser_with_1001(
 
 
 async def test_kernel_dying_closes_browser_with_1011(
-    jp_ws_fetch: WsFetch, kernel_id: str, listener_path: Path
+    jp_ws_fetch: WsFetch, kernel_id: str, listener_path: Path,
+    kernel_key: bytes
 ) -> None:
-    async with fake_listener(listener_path, abort=True), browser(jp_ws_fetch, kernel_id) as ws:
+    async with (
+        fake_listener(listener_path, kernel_id, kernel_key, abort=True),
+        browser(jp_ws_fetch, kernel_id) as ws,
+    ):
         await ws.write_message("anything")
         assert await read(ws) is None
         assert ws.close_code == 1011
@@ -184,9 +213,10 @@ async def test_kernel_dying_closes_browser_with_1011(
 
 
 async def test_browser_close_closes_kernel_side(
-    jp_ws_fetch: WsFetch, kernel_id: str, listener_path: Path
+    jp_ws_fetch: WsFetch, kernel_id: str, listener_path: Path,
+    kernel_key: bytes
 ) -> None:
-    async with fake_listener(listener_path) as listener:
+    async with fake_listener(listener_path, kernel_id, kernel_key) as listener:
         async with browser(jp_ws_fetch, kernel_id) as ws:
             await ws.write_message("ping")
             assert await read(ws) == "ping"
@@ -197,11 +227,12 @@ async def test_browser_close_closes_kernel_side(
 
 
 async def test_plain_http_request_leaves_no_kernel_connection(
-    jp_fetch: Callable[..., Awaitable[Any]], kernel_id: str, listener_path: Path
+    jp_fetch: Callable[..., Awaitable[Any]], kernel_id: str, listener_path: Path,
+    kernel_key: bytes
 ) -> None:
     # Everything checks out but there is no upgrade: tornado answers 400, and the
     # kernel connection opened before the upgrade must be closed again.
-    async with fake_listener(listener_path) as listener:
+    async with fake_listener(listener_path, kernel_id, kernel_key) as listener:
         with pytest.raises(HTTPClientError) as info:
             await jp_fetch("ggbmagic", "oob", kernel_id)
         assert info.value.code == 400
@@ -220,7 +251,8 @@ async def test_no_listener_is_503_with_the_fix(jp_ws_fetch: WsFetch, kernel_id: 
 
 
 async def test_stale_socket_file_is_503(
-    jp_ws_fetch: WsFetch, kernel_id: str, listener_path: Path
+    jp_ws_fetch: WsFetch, kernel_id: str, listener_path: Path,
+    kernel_key: bytes
 ) -> None:
     # A kernel that died leaves its socket file behind, with nobody listening.
     with socket.socket(socket.AF_UNIX) as sock:
@@ -254,6 +286,95 @@ async def test_malformed_kernel_id_is_not_routed(
     assert error.code == 404
     assert error.response is not None
     assert b"no kernel with id" not in error.response.body  # the router said no, not us
+
+
+async def login_cookie(jp_fetch: Callable[..., Awaitable[Any]]) -> str:
+    """The login cookie a browser holds (a token-authenticated request sets it).
+
+    Cross-origin attacks ride on the cookie: Jupyter skips the origin check for
+    token-authenticated requests, which a foreign page cannot make."""
+    response = await jp_fetch("api", "status")
+    cookies = [c.split(";", 1)[0] for c in response.headers.get_list("Set-Cookie")]
+    assert cookies, "the server set no login cookie"
+    return "; ".join(cookies)
+
+
+async def test_cross_origin_is_refused_before_the_kernel_is_touched(
+    jp_fetch: Callable[..., Awaitable[Any]], jp_http_port: int, jp_base_url: str,
+    kernel_id: str, listener_path: Path, kernel_key: bytes
+) -> None:
+    # 127.0.0.1, as jp_fetch: the login cookie is named after the host.
+    url = f"ws://127.0.0.1:{jp_http_port}{jp_base_url}ggbmagic/oob/{kernel_id}"
+    cookie = await login_cookie(jp_fetch)
+    async with fake_listener(listener_path, kernel_id, kernel_key) as listener:
+        error = await refused(url, {"Cookie": cookie, "Origin": "http://evil.example"})
+        assert error.code == 403
+        assert message_of(error) == "cross-origin WebSocket refused"
+        assert listener.connections == []  # the origin check came first
+        # The same request from the server's own origin is relayed.
+        host = url.split("/")[2]
+        ws = await websocket_connect(HTTPRequest(
+            url, headers={"Cookie": cookie, "Origin": f"http://{host}"}))
+        await ws.write_message("same origin")
+        assert await read(ws) == "same origin"
+        ws.close()
+
+
+async def test_a_listener_without_proof_is_502(
+    jp_ws_fetch: WsFetch, kernel_id: str, listener_path: Path, kernel_key: bytes
+) -> None:
+    # Someone else's program where the kernel's listener should be (on Windows, any
+    # local user can listen on a port): it cannot answer the challenge.
+    for key in (None, b"another kernel's key"):
+        async with fake_listener(listener_path, kernel_id, key) as listener:
+            with pytest.raises(HTTPClientError) as info:
+                await jp_ws_fetch("ggbmagic", "oob", kernel_id)
+            assert info.value.code == 502
+            assert "did not prove" in message_of(info.value)
+            await asyncio.wait_for(listener.closed.wait(), TIMEOUT)
+            assert listener.frames == []  # nothing was relayed to it
+
+
+async def test_a_listener_refusing_the_handshake_is_502(
+    jp_ws_fetch: WsFetch, kernel_id: str, listener_path: Path
+) -> None:
+    def refuse(connection: ServerConnection, request: Request) -> Response:
+        return connection.respond(HTTPStatus.FORBIDDEN, "no\n")
+
+    async def never(ws: ServerConnection) -> None:  # pragma: no cover - never reached
+        await ws.close()
+
+    async with unix_serve(never, str(listener_path), process_request=refuse):
+        with pytest.raises(HTTPClientError) as info:
+            await jp_ws_fetch("ggbmagic", "oob", kernel_id)
+    assert info.value.code == 502
+    assert message_of(info.value) == "the kernel's ggbmagic listener refused the relay"
+
+
+async def test_a_listener_that_never_answers_is_504(
+    jp_ws_fetch: WsFetch, kernel_id: str, listener_path: Path,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(server_module, "CONNECT_TIMEOUT", 0.5)
+    accepted = asyncio.Event()
+    release = asyncio.Event()
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        accepted.set()
+        await release.wait()  # reads nothing, answers nothing
+        writer.close()
+
+    unix_server = await asyncio.start_unix_server(silent, str(listener_path))
+    try:
+        with pytest.raises(HTTPClientError) as info:
+            await jp_ws_fetch("ggbmagic", "oob", kernel_id)
+        assert info.value.code == 504
+        assert message_of(info.value) == "the kernel's ggbmagic listener did not answer"
+        assert accepted.is_set()
+    finally:
+        release.set()
+        unix_server.close()
+        await unix_server.wait_closed()
 
 
 class DenyKernelExecution(Authorizer):

@@ -17,9 +17,12 @@ from ggbmagic.paths import (
     port_file_path,
     socket_dir,
     socket_path,
+    user_tag,
 )
 
 UUID = "1f0c2a9e-7b2d-4e4a-9a43-0e7f5b3c9d11"
+#: The per-user directory name (finding 2 of issue 8: one directory per user).
+SUB = f"ggbmagic-{os.getuid()}"
 
 KERNEL_ID_CASES: list[tuple[str, str, bool]] = [
     ("uuid4", UUID, True),
@@ -89,16 +92,16 @@ def test_extracted_ids_are_kernel_ids() -> None:
 @pytest.mark.parametrize("runtime_dir", ["/run/j", Path("/run/j"), "/run/j/"])
 def test_socket_path_normal(runtime_dir: str | Path) -> None:
     path = socket_path(UUID, runtime_dir)
-    assert path == Path("/run/j/ggbmagic") / f"{UUID}.sock"
+    assert path == Path("/run/j") / SUB / f"{UUID}.sock"
     assert path.parent == socket_dir(runtime_dir)
 
 
 def test_socket_path_at_the_limit_stays_in_the_runtime_dir() -> None:
-    name = f"/ggbmagic/{UUID}.sock"
+    name = f"/{SUB}/{UUID}.sock"
     runtime_dir = "/" + "r" * (MAX_UNIX_PATH - len(name) - 1)
     path = socket_path(UUID, runtime_dir)
     assert len(os.fsencode(path)) == MAX_UNIX_PATH
-    assert path == Path(runtime_dir) / "ggbmagic" / f"{UUID}.sock"
+    assert path == Path(runtime_dir) / SUB / f"{UUID}.sock"
 
 
 def deep(tmp: str, n: int) -> str:
@@ -108,7 +111,7 @@ def deep(tmp: str, n: int) -> str:
 @pytest.mark.parametrize("kernel_id", [UUID, "a", "k" * 64])
 def test_socket_path_falls_back_for_a_long_runtime_dir(kernel_id: str) -> None:
     runtime_dir = deep("/home/someone", 5)
-    normal = Path(runtime_dir) / "ggbmagic" / f"{kernel_id}.sock"
+    normal = Path(runtime_dir) / SUB / f"{kernel_id}.sock"
     assert len(os.fsencode(normal)) > MAX_UNIX_PATH  # the case under test
     path = socket_path(kernel_id, runtime_dir)
     assert len(os.fsencode(path)) <= MAX_UNIX_PATH
@@ -141,7 +144,15 @@ def test_paths_refuse_bad_kernel_ids(func: object, bad: str) -> None:
 
 
 def test_port_file_path() -> None:
-    assert port_file_path(UUID, "/run/j") == Path("/run/j/ggbmagic") / f"{UUID}.port"
+    assert port_file_path(UUID, "/run/j") == Path("/run/j") / SUB / f"{UUID}.port"
+
+
+def test_socket_dir_is_per_user() -> None:
+    # Two users sharing a runtime directory get two directories: neither can lock the
+    # other out by creating it first.
+    assert user_tag() == str(os.getuid())
+    assert socket_dir("/shared/rt") == Path("/shared/rt") / SUB
+    assert socket_dir("/shared/rt").name != "ggbmagic"
 
 
 def test_doctests() -> None:

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 
 import { backoffDelay, BACKOFF_MAX_MS, BACKOFF_MIN_MS } from '../backoff';
-import { relayUrl } from '../urls';
+import { redact, relayUrl, withoutQuery } from '../urls';
 
 test('the relay URL sits below the base URL and names the kernel', () => {
   assert.equal(
@@ -42,4 +42,17 @@ test('backoff grows from 0.5 s to 8 s, with jitter that only shortens', () => {
     const d = backoffDelay(2);
     assert.ok(d >= 1600 && d <= 2000, `delay ${d}`);
   }
+});
+
+test('console text never shows the server token', () => {
+  const url = relayUrl('ws://h/', 'k', 's3cr3t/+');
+  const message = `SyntaxError: Failed to construct 'WebSocket': The URL '${url}' is invalid.`;
+  const shown = `cannot open ${withoutQuery(url)}: ${redact(message, 's3cr3t/+')}`;
+  assert.ok(!shown.includes('s3cr3t'), shown);
+  assert.ok(!shown.includes(encodeURIComponent('s3cr3t/+')), shown);
+  assert.ok(shown.includes('ws://h/ggbmagic/oob/k'), shown);
+  assert.equal(redact('x?token=abc&y=1', ''), 'x?token=…&y=1');
+  assert.equal(redact('no secret here', 'abc'), 'no secret here');
+  assert.equal(withoutQuery('ws://h/a?token=t#f'), 'ws://h/a');
+  assert.equal(withoutQuery('ws://h/a'), 'ws://h/a');
 });

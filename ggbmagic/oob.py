@@ -1,0 +1,315 @@
+"""The out-of-band socket server: its thread, its asyncio loop, who may talk to it.
+
+:class:`OOBServer` listens on the kernel's private Unix socket (or on a loopback port,
+always on Windows and on POSIX with ``GGBMAGIC_TRANSPORT=tcp``), authenticates each
+connection by its first frame (``hello`` with the token) and hands every later frame to
+the channel's ``on_frame``, which never raises and returns the answer to send, if any.
+What the server guarantees against a hostile or broken peer (docs/protocol.md, "Limits
+and refusals"):
+
+* before a valid hello a frame may be :data:`~ggbmagic.protocol.PRE_HELLO_MAX_FRAME_BYTES`
+  long, and at most :data:`MAX_UNAUTHENTICATED` connections may wait for their hello
+  (a new one pushes the oldest out);
+* after it, frames up to the configured limit are read (past
+  :data:`HARD_LIMIT_FACTOR` times it the library closes with 1009);
+* the socket is always read: an answer (error frame, pong) that the peer does not read
+  is dropped and counted instead of blocking the read loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+import os
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from websockets.asyncio.server import Server, ServerConnection, serve, unix_serve
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
+
+from . import protocol
+from .errors import GgbError
+from .paths import port_file_path, socket_path
+from .ratelog import RateLimitedLog
+from .sockfiles import private_dir, write_port_file
+
+__all__ = ["AUTH_TIMEOUT", "HARD_LIMIT_FACTOR", "MAX_UNAUTHENTICATED", "Counters",
+           "OOBServer", "tcp_from_environment"]
+
+log = logging.getLogger("ggbmagic")
+
+#: The browser has this long to send its hello after connecting.
+AUTH_TIMEOUT = 10.0
+#: The websockets library closes a connection (code 1009) past this multiple of the
+#: configured limit; below it, an oversized frame is refused with an error frame and the
+#: connection stays usable.
+HARD_LIMIT_FACTOR = 4
+#: Connections that may wait for their hello at once; a new one closes the oldest (1013).
+MAX_UNAUTHENTICATED = 8
+#: An answer is dropped rather than queued once this much waits unsent to the peer
+#: (below the library's 32 KiB write high-water mark, so a send never waits).
+ANSWER_BACKLOG = 16 * 1024
+
+CLOSE_UNAUTHORIZED = 4001
+CLOSE_TOO_BIG = 1009
+CLOSE_TRY_AGAIN_LATER = 1013
+
+#: ``GGBMAGIC_TRANSPORT=tcp`` makes a POSIX kernel listen on a loopback port, as on
+#: Windows (the relay finds the port file); ``unix`` or unset keeps the Unix socket.
+TRANSPORT_VARIABLE = "GGBMAGIC_TRANSPORT"
+
+
+def tcp_from_environment(environ: dict[str, str] | None = None, os_name: str = os.name) -> bool:
+    """Whether the kernel listens on a loopback port rather than a Unix socket.
+
+    >>> tcp_from_environment({}, "posix"), tcp_from_environment({}, "nt")
+    (False, True)
+    >>> tcp_from_environment({"GGBMAGIC_TRANSPORT": "tcp"}, "posix")
+    True
+    """
+    env = os.environ if environ is None else environ
+    return os_name == "nt" or env.get(TRANSPORT_VARIABLE, "").strip().lower() == "tcp"
+
+
+@dataclass
+class Counters:
+    """What the socket thread refused or could not match, for `%ggb` status and tests."""
+
+    connections: int = 0
+    auth_failures: int = 0
+    frames_in: int = 0
+    malformed: int = 0
+    frame_too_large: int = 0
+    bad_version: int = 0
+    unknown_type: int = 0
+    unknown_ids: int = 0
+    browser_errors: int = 0
+    events: int = 0
+    answers_dropped: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+FrameHandler = Callable[[str | bytes], str | None]
+PeerHandler = Callable[[ServerConnection], None]
+
+
+class OOBServer:
+    """The socket thread. ``on_frame`` gets each authenticated frame and returns the
+    encoded answer or None; ``on_welcome`` / ``on_close`` frame an authenticated peer."""
+
+    def __init__(self, *, kernel_id: str, runtime_dir: Path, token: str,
+                 max_frame_bytes: Callable[[], int], use_tcp: bool, proof_key: bytes | None,
+                 counters: Counters, warn: RateLimitedLog, on_frame: FrameHandler,
+                 on_welcome: PeerHandler, on_close: PeerHandler) -> None:
+        self.kernel_id = kernel_id
+        self.runtime_dir = runtime_dir
+        self.token = token
+        self.use_tcp = use_tcp
+        self.socket_path: Path | None = None
+        self.port: int | None = None
+        self._max_frame = max_frame_bytes
+        self._proof_key = proof_key
+        self._counters = counters
+        self._warn = warn
+        self._on_frame = on_frame
+        self._on_welcome = on_welcome
+        self._on_close = on_close
+        self._waiting_hello: deque[ServerConnection] = deque()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._stopping: asyncio.Event | None = None
+        self._started = threading.Event()
+        self._startup_error: BaseException | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop | None:
+        """The socket thread's event loop (None before start)."""
+        return self._loop
+
+    def start(self, timeout: float) -> None:
+        """Start the socket thread and wait until it listens. Raises if it cannot."""
+        if self.running:
+            return
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._run, name="ggbmagic-oob", daemon=True)
+        self._thread.start()
+        if not self._started.wait(timeout):
+            raise GgbError(f"the ggbmagic socket thread did not start within {timeout} s")
+        if self._startup_error is not None:
+            raise GgbError(
+                f"ggbmagic could not open its socket: {self._startup_error}"
+            ) from self._startup_error
+
+    def stop(self, timeout: float) -> None:
+        """Stop the thread (bounded join) and remove the socket or port file."""
+        loop, thread = self._loop, self._thread
+        if loop is not None and thread is not None and thread.is_alive():
+            stopping = self._stopping
+            if stopping is not None:
+                loop.call_soon_threadsafe(stopping.set)
+            thread.join(timeout)
+        self._remove_files()
+
+    def _run(self) -> None:
+        assert self._loop is not None
+        asyncio.set_event_loop(self._loop)
+        try:
+            self._loop.run_until_complete(self._serve())
+        except BaseException as exc:  # the thread must never die silently
+            if not self._started.is_set():
+                self._startup_error = exc
+                self._started.set()
+            else:
+                log.exception("ggbmagic: the socket thread stopped on an error")
+        finally:
+            try:
+                self._loop.run_until_complete(self._loop.shutdown_asyncgens())
+            finally:
+                self._loop.close()
+
+    async def _serve(self) -> None:
+        self._stopping = asyncio.Event()
+        # The server-wide limit is the pre-hello one; a connection gets the configured
+        # one once its hello checks out (_raise_limit).
+        options: dict[str, Any] = {"max_size": protocol.PRE_HELLO_MAX_FRAME_BYTES,
+                                   "compression": None, "ping_interval": None,
+                                   "process_response": self._prove}
+        server: Server
+        if self.use_tcp:
+            server = await serve(self._handle, "127.0.0.1", 0, **options)
+            self.port = int(server.sockets[0].getsockname()[1])
+            write_port_file(port_file_path(self.kernel_id, self.runtime_dir), self.port)
+        else:
+            path = socket_path(self.kernel_id, self.runtime_dir)
+            private_dir(path.parent)
+            if path.exists() or path.is_symlink():
+                path.unlink()  # a stale socket of a kernel that died with this id
+            server = await unix_serve(self._handle, str(path), **options)
+            # The 0700 directory guards the moment between bind and chmod.
+            os.chmod(path, 0o600)
+            self.socket_path = path
+        self._started.set()
+        try:
+            await self._stopping.wait()
+        finally:
+            server.close()
+            await server.wait_closed()
+
+    def _remove_files(self) -> None:
+        port_file = port_file_path(self.kernel_id, self.runtime_dir) if self.use_tcp else None
+        for path in (self.socket_path, port_file):
+            if path is not None:
+                try:
+                    path.unlink()
+                except FileNotFoundError:
+                    pass
+                except OSError:
+                    log.warning("ggbmagic: could not remove %s", path, exc_info=True)
+
+    def _prove(self, connection: ServerConnection, request: Request,
+               response: Response) -> None:
+        # Answer the relay's challenge (docs/protocol.md, "The relay and the kernel").
+        challenge = request.headers.get(protocol.RELAY_CHALLENGE_HEADER, "")
+        if challenge and len(challenge) <= 128 and self._proof_key is not None:
+            response.headers[protocol.RELAY_PROOF_HEADER] = protocol.relay_proof(
+                self._proof_key, self.kernel_id, challenge)
+
+    # --- one connection -------------------------------------------------------------
+
+    async def _handle(self, ws: ServerConnection) -> None:
+        self._waiting_hello.append(ws)
+        if len(self._waiting_hello) > MAX_UNAUTHENTICATED:
+            oldest = self._waiting_hello.popleft()
+            self._counters.auth_failures += 1
+            self._spawn(oldest.close(CLOSE_TRY_AGAIN_LATER, "too many connections without hello"))
+        try:
+            authenticated = await self._authenticate(ws)
+        finally:
+            if ws in self._waiting_hello:
+                self._waiting_hello.remove(ws)
+        if not authenticated:
+            return
+        self._raise_limit(ws)
+        try:
+            await ws.send(protocol.encode(protocol.welcome(self.kernel_id, self._max_frame())))
+        except ConnectionClosed:
+            return  # gone right after its hello
+        self._on_welcome(ws)
+        try:
+            async for frame in ws:
+                answer = self._on_frame(frame)
+                if answer is not None:
+                    await self._answer(ws, answer)
+        except ConnectionClosed as exc:
+            # 1009: past the hard limit websockets itself refuses the frame and closes.
+            if _closed_with(exc, CLOSE_TOO_BIG):
+                self._counters.frame_too_large += 1
+        except Exception:
+            self._warn.warning("ggbmagic: error on the OOB connection; closing it",
+                               exc_info=True)
+            await ws.close(1011, "internal error")
+        finally:
+            self._on_close(ws)
+
+    async def _authenticate(self, ws: ServerConnection) -> bool:
+        try:
+            first = await asyncio.wait_for(ws.recv(), AUTH_TIMEOUT)
+            msg = protocol.decode(first, protocol.PRE_HELLO_MAX_FRAME_BYTES,
+                                  "the limit before a hello")
+            token = msg.get("token") if msg["type"] == "hello" else None
+            if not isinstance(token, str) or not hmac.compare_digest(
+                token.encode("utf-8", "surrogatepass"), self.token.encode()
+            ):
+                raise PermissionError("bad token")
+        except ConnectionClosed as exc:
+            if _closed_with(exc, CLOSE_TOO_BIG):  # a first frame over the pre-hello limit
+                self._counters.auth_failures += 1
+                self._counters.frame_too_large += 1
+            return False
+        except Exception:  # TimeoutError, ProtocolError, PermissionError, anything else
+            self._counters.auth_failures += 1
+            self._warn.warning("ggbmagic: refused an OOB connection without a valid hello/token")
+            await ws.close(CLOSE_UNAUTHORIZED, "unauthorized")
+            return False
+        return True
+
+    def _raise_limit(self, ws: ServerConnection) -> None:
+        limit = max(self._max_frame() * HARD_LIMIT_FACTOR, 1 << 20)
+        proto: Any = ws.protocol
+        if hasattr(proto, "max_message_size"):  # websockets >= 15
+            proto.max_message_size = limit
+        else:  # pragma: no cover - older websockets
+            proto.max_size = limit
+
+    async def _answer(self, ws: ServerConnection, text: str) -> None:
+        transport = ws.transport
+        if transport is not None and (
+                transport.get_write_buffer_size() + len(text) > ANSWER_BACKLOG):
+            # The peer does not read its answers: keep reading its frames anyway.
+            self._counters.answers_dropped += 1
+            return
+        with contextlib.suppress(ConnectionClosed):  # the read loop sees the close next
+            await ws.send(text)
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+
+def _closed_with(exc: ConnectionClosed, code: int) -> bool:
+    return any(c is not None and c.code == code for c in (exc.sent, exc.rcvd))
