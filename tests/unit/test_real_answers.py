@@ -39,6 +39,9 @@ class StubChannel:
         self.answer = answer
         self.sent: list[dict[str, Any]] = []
         self.events = EventLog()
+        # What GeoGebra() reads of a channel besides requests (inline outputs, placement).
+        self.kernel_id = "stub-kernel"
+        self.placement: dict[str, Any] = {}
 
     def add_event_sink(self, sink: Any) -> None:
         pass
