@@ -100,7 +100,6 @@ class LabServer:
         """Start the server and return once ``/api/status`` answers (or raise)."""
         if not JUPYTER.exists():
             raise ServerError(f"{JUPYTER} not found: create the venv first")
-        app_class = "LabApp" if self.app == "lab" else "JupyterNotebookApp"
         if self.geogebra == "real":
             self._write_real_settings()
         try:
@@ -116,6 +115,7 @@ class LabServer:
         raise AssertionError("unreachable")
 
     def _start_once(self) -> LabServer:
+        app_class = "LabApp" if self.app == "lab" else "JupyterNotebookApp"
         args = [
             str(JUPYTER), self.app,
             "--no-browser", "--allow-root",
