@@ -67,10 +67,14 @@ def record(lab: LabPage, source: Path) -> tuple[dict[str, Any], list[str], str]:
     cells = lab.run_all(name, timeout_ms=RUN_TIMEOUT_MS)
     found = problems(name, cells)
     kid = lab.kernel_id(name)
-    panel = lab.ggb_panel(kid)
-    version = ""
-    if panel.count():
-        version = str(lab.applet_api(kid, "api => api.getVersion()"))
+    # The applet is shown in the panel or inline in a cell's output (lesson 02 moves it):
+    # ask whichever view holds it now.
+    version = str(lab.page.evaluate(
+        "(kid) => { for (const n of document.querySelectorAll("
+        "`[data-ggbmagic-kernel-id=\"${kid}\"][data-ggbmagic-applet-id]`)) {"
+        " const api = window[n.dataset.ggbmagicAppletId];"
+        " if (api && typeof api.getVersion === 'function') return api.getVersion(); }"
+        " return ''; }", kid) or "")
     # JupyterLab writes the notebook as it holds it (outputs, execution counts).
     lab.page.evaluate("(p) => window.__ggbmTest.panel(p).context.save()", name)
     saved = lab.server.api("GET", f"api/contents/{name}?content=1")
