@@ -48,7 +48,9 @@ class RawKernel:
     def _pump(self) -> None:
         while not self._stop.is_set():
             try:
-                msg = self.kc.get_iopub_msg(timeout=0.2)
+                # The channel's own (synchronous) get_msg: the client's get_iopub_msg
+                # wrapper would give this thread an asyncio loop that nobody closes.
+                msg = self.kc.iopub_channel.get_msg(timeout=0.2)
             except queue.Empty:
                 continue
             except Exception:
@@ -134,6 +136,7 @@ class RawKernel:
 
     def close(self) -> None:
         self._stop.set()
+        self._thread.join(5)  # before its channel closes under it
         try:
             self.kc.stop_channels()
         finally:
