@@ -41,6 +41,8 @@ class RawKernel:
         self.iopub: list[dict[str, Any]] = []
         self.last: list[dict[str, Any]] = []  # the IOPub messages of the last run()
         self._cond = threading.Condition()
+        #: Every OOB client connect() opened: close() closes those a failed test left.
+        self._clients: list[ClientConnection] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._pump, daemon=True)
         self._thread.start()
@@ -128,6 +130,7 @@ class RawKernel:
         else:
             port = int(port_file_path(self.kernel_id, self.runtime_dir).read_text())
             ws = connect(f"ws://127.0.0.1:{port}/", max_size=None).__enter__()
+        self._clients.append(ws)
         if authenticate:
             ws.send(json.dumps({"v": 1, "type": "hello", "token": self.hello()["token"]}))
             welcome = json.loads(ws.recv(timeout=10))
@@ -135,6 +138,8 @@ class RawKernel:
         return ws
 
     def close(self) -> None:
+        for ws in self._clients:
+            ws.close()  # a no-op for those the test closed itself
         self._stop.set()
         self._thread.join(5)  # before its channel closes under it
         try:
