@@ -41,6 +41,8 @@ class RawKernel:
         self.iopub: list[dict[str, Any]] = []
         self.last: list[dict[str, Any]] = []  # the IOPub messages of the last run()
         self._cond = threading.Condition()
+        #: Every OOB client connect() opened: close() closes those a failed test left.
+        self._clients: list[ClientConnection] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._pump, daemon=True)
         self._thread.start()
@@ -48,7 +50,9 @@ class RawKernel:
     def _pump(self) -> None:
         while not self._stop.is_set():
             try:
-                msg = self.kc.get_iopub_msg(timeout=0.2)
+                # The channel's own (synchronous) get_msg: the client's get_iopub_msg
+                # wrapper would give this thread an asyncio loop that nobody closes.
+                msg = self.kc.iopub_channel.get_msg(timeout=0.2)
             except queue.Empty:
                 continue
             except Exception:
@@ -126,6 +130,7 @@ class RawKernel:
         else:
             port = int(port_file_path(self.kernel_id, self.runtime_dir).read_text())
             ws = connect(f"ws://127.0.0.1:{port}/", max_size=None).__enter__()
+        self._clients.append(ws)
         if authenticate:
             ws.send(json.dumps({"v": 1, "type": "hello", "token": self.hello()["token"]}))
             welcome = json.loads(ws.recv(timeout=10))
@@ -133,7 +138,10 @@ class RawKernel:
         return ws
 
     def close(self) -> None:
+        for ws in self._clients:
+            ws.close()  # a no-op for those the test closed itself
         self._stop.set()
+        self._thread.join(5)  # before its channel closes under it
         try:
             self.kc.stop_channels()
         finally:

@@ -315,9 +315,11 @@ async def test_cross_origin_is_refused_before_the_kernel_is_touched(
         host = url.split("/")[2]
         ws = await websocket_connect(HTTPRequest(
             url, headers={"Cookie": cookie, "Origin": f"http://{host}"}))
-        await ws.write_message("same origin")
-        assert await read(ws) == "same origin"
-        ws.close()
+        try:
+            await ws.write_message("same origin")
+            assert await read(ws) == "same origin"
+        finally:
+            ws.close()
 
 
 async def test_a_listener_without_proof_is_502(

@@ -9,8 +9,9 @@ it, and the loopback (TCP) transport on POSIX (``GGBMAGIC_TRANSPORT=tcp``).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,21 @@ async def load(cells: KernelCells) -> dict[str, Any]:
     return cells.hello
 
 
+@contextlib.asynccontextmanager
+async def browser(ws_fetch: WsFetch, kernel_id: str,
+                  **kwargs: Any) -> AsyncIterator[WebSocketClientConnection]:
+    """A browser's connection to the relay, closed at the end whatever happened.
+
+    Also when the other side closed it first: tornado's client connection keeps its
+    protocol (and warns "Unclosed WebSocketClientConnection") until close() is called.
+    """
+    ws = await ws_fetch("ggbmagic", "oob", kernel_id, **kwargs)
+    try:
+        yield ws
+    finally:
+        ws.close()
+
+
 async def read(ws: WebSocketClientConnection) -> Any:
     message = await asyncio.wait_for(ws.read_message(), TIMEOUT)
     return None if message is None else json.loads(message)
@@ -81,9 +97,9 @@ async def test_wrong_token_is_the_kernels_4001(
     jp_ws_fetch: WsFetch, kernel_id: str, cells: KernelCells
 ) -> None:
     await load(cells)
-    ws = await jp_ws_fetch("ggbmagic", "oob", kernel_id)
-    assert await hello(ws, "not the token") is None
-    assert (ws.close_code, ws.close_reason) == (4001, "unauthorized")
+    async with browser(jp_ws_fetch, kernel_id) as ws:
+        assert await hello(ws, "not the token") is None
+        assert (ws.close_code, ws.close_reason) == (4001, "unauthorized")
     assert (await cells.run("print(ggb.channel.counters.auth_failures)")).strip() == "1"
 
 
@@ -91,26 +107,26 @@ async def test_frames_too_large_are_answered_then_closed_1009(
     jp_ws_fetch: WsFetch, kernel_id: str, cells: KernelCells
 ) -> None:
     token = (await load(cells))["token"]
-    ws = await jp_ws_fetch("ggbmagic", "oob", kernel_id, max_message_size=1 << 24)
-    welcome = await hello(ws, token)
-    assert welcome["type"] == "welcome" and welcome["max_frame_bytes"] == LIMIT
-    # Over the limit: refused with an error frame that says so, the connection kept.
-    await ws.write_message(json.dumps({"v": 1, "type": "heartbeat", "time": 1,
-                                       "pad": "x" * (LIMIT + 1)}))
-    error = await read(ws)
-    assert error["type"] == "error" and error["code"] == "frame_too_large"
-    assert str(LIMIT) in error["message"] and len(error["message"]) < 200
-    await ws.write_message(json.dumps({"v": 1, "type": "heartbeat", "time": 2}))
-    assert await read(ws) == {"v": 1, "type": "pong", "time": 2}
-    # Past the hard limit (4 × the limit, at least 1 MiB) the kernel's WebSocket library
-    # closes with 1009; the relay tells the browser the kernel side is lost (1011).
-    await ws.write_message("y" * (2 << 20))
-    assert await read(ws) is None
-    assert ws.close_code == 1011
+    async with browser(jp_ws_fetch, kernel_id, max_message_size=1 << 24) as ws:
+        welcome = await hello(ws, token)
+        assert welcome["type"] == "welcome" and welcome["max_frame_bytes"] == LIMIT
+        # Over the limit: refused with an error frame that says so, the connection kept.
+        await ws.write_message(json.dumps({"v": 1, "type": "heartbeat", "time": 1,
+                                           "pad": "x" * (LIMIT + 1)}))
+        error = await read(ws)
+        assert error["type"] == "error" and error["code"] == "frame_too_large"
+        assert str(LIMIT) in error["message"] and len(error["message"]) < 200
+        await ws.write_message(json.dumps({"v": 1, "type": "heartbeat", "time": 2}))
+        assert await read(ws) == {"v": 1, "type": "pong", "time": 2}
+        # Past the hard limit (4 × the limit, at least 1 MiB) the kernel's WebSocket
+        # library closes with 1009; the relay tells the browser the kernel side is lost
+        # (1011).
+        await ws.write_message("y" * (2 << 20))
+        assert await read(ws) is None
+        assert ws.close_code == 1011
     # A new connection's welcome comes after the kernel counted the closed one's 1009.
-    again = await jp_ws_fetch("ggbmagic", "oob", kernel_id)
-    assert (await hello(again, token))["type"] == "welcome"
-    again.close()
+    async with browser(jp_ws_fetch, kernel_id) as again:
+        assert (await hello(again, token))["type"] == "welcome"
     counters = await cells.run("print(ggb.channel.counters.frame_too_large)")
     assert counters.strip() == "2"
 
@@ -119,16 +135,17 @@ async def test_a_wrong_first_frame_and_then_the_browser_gets_in(
     jp_ws_fetch: WsFetch, kernel_id: str, cells: KernelCells
 ) -> None:
     token = (await load(cells))["token"]
-    bad = await jp_ws_fetch("ggbmagic", "oob", kernel_id)
-    await bad.write_message("[" * 3000)  # deep nesting as a first frame
-    assert await read(bad) is None and bad.close_code == 4001
-    ws = await jp_ws_fetch("ggbmagic", "oob", kernel_id)
-    assert (await hello(ws, token))["type"] == "welcome"
-    await ws.write_message(json.dumps({"v": 1, "type": "ready", "applet": {"version": "t"}}))
-    # wait_ready: the kernel's thread handles `ready` a moment after the welcome.
-    state = await cells.run("ggb.channel.wait_ready(30, 30); print(ggb.channel.state.value)")
-    assert state.strip() == "ready"
-    ws.close()
+    async with browser(jp_ws_fetch, kernel_id) as bad:
+        await bad.write_message("[" * 3000)  # deep nesting as a first frame
+        assert await read(bad) is None and bad.close_code == 4001
+    async with browser(jp_ws_fetch, kernel_id) as ws:
+        assert (await hello(ws, token))["type"] == "welcome"
+        await ws.write_message(json.dumps({"v": 1, "type": "ready",
+                                           "applet": {"version": "t"}}))
+        # wait_ready: the kernel's thread handles `ready` a moment after the welcome.
+        state = await cells.run(
+            "ggb.channel.wait_ready(30, 30); print(ggb.channel.state.value)")
+        assert state.strip() == "ready"
 
 
 class TestLoopbackTransport:
@@ -151,10 +168,9 @@ class TestLoopbackTransport:
         assert not paths.socket_path(kernel_id, runtime_dir).exists()
         printed = await cells.run("print(ggb.channel.use_tcp, ggb.channel.port)")
         assert printed.split() == ["True", str(port)]
-        ws = await jp_ws_fetch("ggbmagic", "oob", kernel_id)
-        assert (await hello(ws, token))["type"] == "welcome"
-        await ws.write_message(json.dumps({"v": 1, "type": "heartbeat", "time": 4}))
-        assert await read(ws) == {"v": 1, "type": "pong", "time": 4}
-        ws.close()
-        bad = await jp_ws_fetch("ggbmagic", "oob", kernel_id)
-        assert await hello(bad, "wrong") is None and bad.close_code == 4001
+        async with browser(jp_ws_fetch, kernel_id) as ws:
+            assert (await hello(ws, token))["type"] == "welcome"
+            await ws.write_message(json.dumps({"v": 1, "type": "heartbeat", "time": 4}))
+            assert await read(ws) == {"v": 1, "type": "pong", "time": 4}
+        async with browser(jp_ws_fetch, kernel_id) as bad:
+            assert await hello(bad, "wrong") is None and bad.close_code == 4001
