@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import nbformat
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route
 
 from ._server import DEFAULT_DEPLOYGGB_URL, LabServer
@@ -32,6 +33,7 @@ __all__ = [
     "Cell",
     "LabPage",
     "check_image_outputs",
+    "copy_without_outputs",
     "launch_chromium",
 ]
 
@@ -597,3 +599,20 @@ _OOB_RECORDER_JS = r"""
   };
 })();
 """
+
+
+def copy_without_outputs(source: Path, target: Path) -> None:
+    """Copy a lesson with its stored outputs cleared, as "Clear All Outputs" would.
+
+    The lessons keep the outputs of a run on the real GeoGebra, and an inline applet's
+    output carries its construction as a .ggb that the page loads when it opens. A run
+    that checks (or records) a lesson must start from the lesson's commands alone: the
+    double cannot rebuild every real GeoGebra file, and a recording must hold only what
+    its own run made.
+    """
+    nb = nbformat.read(source, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    nbformat.write(nb, target)

@@ -17,7 +17,6 @@ written (``--force`` writes it anyway, ``--dry-run`` writes nothing).
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ import nbformat
 from playwright.sync_api import sync_playwright
 
 from ._geogebra import REAL_GEOGEBRA_HINT, default_real_geogebra_dir, real_geogebra_dir
-from ._lab import LabPage, check_image_outputs, launch_chromium
+from ._lab import LabPage, check_image_outputs, copy_without_outputs, launch_chromium
 from ._server import LabServer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -62,7 +61,7 @@ def problems(name: str, cells: list[dict[str, Any]]) -> list[str]:
 def record(lab: LabPage, source: Path) -> tuple[dict[str, Any], list[str], str]:
     """Run one lesson; return the saved notebook (nbformat dict), problems, GeoGebra version."""
     name = source.name
-    shutil.copy(source, lab.server.root_dir / name)
+    copy_without_outputs(source, lab.server.root_dir / name)
     lab.goto_notebook(name)
     cells = lab.run_all(name, timeout_ms=RUN_TIMEOUT_MS)
     found = problems(name, cells)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import math
 import re
-import shutil
 import struct
 import xml.etree.ElementTree as ET
 import zlib
@@ -24,7 +23,7 @@ from typing import Any
 import nbformat
 import pytest
 
-from ._lab import LabPage
+from ._lab import LabPage, copy_without_outputs
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
 PNG, SVG = "image/png", "image/svg+xml"
@@ -123,7 +122,7 @@ def test_the_notebooks_ask_for_pictures() -> None:
 @pytest.mark.parametrize("source", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_runs_clean(lab: LabPage, source: Path) -> None:
     name = f"run-{source.name}"
-    shutil.copy(source, lab.server.root_dir / name)
+    copy_without_outputs(source, lab.server.root_dir / name)
     lab.goto_notebook(name)
     cells = lab.run_all(name)
 
