@@ -43,6 +43,9 @@ def asked_images(source: str) -> Counter[str]:
 
     >>> asked_images("%ggb --png A = (1, 2)\\nggb.svg()")
     Counter({'image/png': 1, 'image/svg+xml': 1})
+
+    ``%ggb --open --inline`` shows the applet in the cell's output, with a PNG of the
+    construction beside it for viewers without JavaScript: that counts as one PNG.
     """
     asked: Counter[str] = Counter()
     lines = [line.strip() for line in source.splitlines()]
@@ -51,6 +54,7 @@ def asked_images(source: str) -> Counter[str]:
             options = line.split()
             asked[PNG] += "--png" in options
             asked[SVG] += "--svg" in options
+            asked[PNG] += "--inline" in options
     code = [line for line in lines if line and not line.startswith("#")]
     if code:  # only the last expression of a cell is displayed
         asked[PNG] += bool(re.match(r"ggb\.png\(", code[-1]))
