@@ -1,7 +1,7 @@
 """Result objects with rich reprs: text/plain and text/html (rendered by rich) in
 notebooks, ``__rich__`` in a terminal, image/png and image/svg+xml for snapshots.
 
-No I/O except :meth:`PngImage.save` / :meth:`SvgImage.save`, which the user asks for.
+No I/O (the images' ``save``, which the user asks for, is in images.py).
 
 >>> r = CommandResult("A = (1, 2)", ok=True, labels=["A"], objects=[
 ...     {"name": "A", "type": "point", "value": "A = (1, 2)", "definition": "",
@@ -12,21 +12,20 @@ No I/O except :meth:`PngImage.save` / :meth:`SvgImage.save`, which the user asks
 
 from __future__ import annotations
 
-import base64
-import io
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, cast
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from .events import Event
+from .images import PngImage, SvgImage
 from .labels import relabel_note
 from .protocol import LineResult, ObjectInfo
+from .richtext import RichRepr, plain, render_html, render_text
 
 __all__ = [
     "CommandResult",
@@ -36,51 +35,15 @@ __all__ = [
     "ScriptResult",
     "Status",
     "SvgImage",
+    "as_object_list",
+    "event_detail",
+    "plain",
+    "render_html",
+    "render_text",
 ]
 
-_WIDTH = 110
-_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
-
-def _console(**kwargs: Any) -> Console:
-    # force_jupyter=False: in a kernel rich would otherwise display() as a side effect.
-    return Console(file=io.StringIO(), width=_WIDTH, record=True, force_jupyter=False, **kwargs)
-
-
-def render_text(renderable: RenderableType) -> str:
-    """Plain text of a rich renderable (no colour codes)."""
-    console = _console(color_system=None, force_terminal=False)
-    console.print(renderable)
-    return console.export_text().rstrip("\n")
-
-
-def render_html(renderable: RenderableType) -> str:
-    """Self-contained HTML of a rich renderable (inline styles, no stylesheet needed)."""
-    console = _console(color_system="truecolor", force_terminal=True)
-    console.print(renderable)
-    return console.export_html(
-        inline_styles=True,
-        code_format=(
-            '<pre class="ggbmagic-result" style="font-family:var(--jp-code-font-family,'
-            'monospace);font-size:var(--jp-code-font-size,13px);line-height:1.3;'
-            'margin:0;white-space:pre">{code}</pre>'
-        ),
-    )
-
-
-class _Rich:
-    """Mixin: text/plain and text/html from ``__rich__``."""
-
-    def __rich__(self) -> RenderableType:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        renderable = self.__rich__()
-        return {"text/plain": render_text(renderable), "text/html": render_html(renderable)}
-
-    def __repr__(self) -> str:
-        return render_text(self.__rich__())
-
+# PngImage, SvgImage (images.py) and plain, render_text, render_html (richtext.py) keep
+# their old home here.
 
 def _fmt_number(value: Any) -> str:
     if isinstance(value, float):
@@ -99,27 +62,12 @@ def _coords(obj: ObjectInfo) -> str:
     return "(" + ", ".join(_fmt_number(p) for p in parts) + ")"
 
 
-def plain(value: Any, default: str = "") -> Text:
-    """Text from the browser as rich *text*, never parsed as markup.
-
-    Every value that came from the applet (names, values, definitions, event fields,
-    applet info) goes through here before it reaches a table: rich would otherwise read
-    ``[link=…]`` or ``[/x]`` in a GeoGebra text as markup (an ``<a href>`` in the
-    notebook's HTML, or a MarkupError). Anything that is not a string is shown as
-    ``str()``; None or a missing field as *default*.
-
-    >>> plain("[b]A[/b]").plain, plain(None, "—").plain, plain(3).plain
-    ('[b]A[/b]', '—', '3')
-    """
-    return Text(default if value is None else str(value))
-
-
 def _ok(ok: bool) -> Text:
     return Text("✓", style="bold green") if ok else Text("✗", style="bold red")
 
 
 @dataclass(repr=False)
-class CommandResult(_Rich):
+class CommandResult(RichRepr):
     """What one GeoGebra command did: ``ok``, the labels it created and their objects.
 
     ``changed``: for a command that created nothing (SetColor, SetValue, Delete, …), the
@@ -162,7 +110,7 @@ class CommandResult(_Rich):
 
 
 @dataclass(repr=False)
-class ScriptResult(_Rich):
+class ScriptResult(RichRepr):
     """Per-line results of a ``%%ggb`` script, in order; only the lines that ran."""
 
     lines: list[LineResult]
@@ -240,7 +188,7 @@ _OBJECT_COLUMNS = ("name", "type", "definition", "value", "x", "y", "z")
 
 
 @dataclass(repr=False)
-class ObjectTable(_Rich):
+class ObjectTable(RichRepr):
     """The construction as a table: name, type, definition, value string, coordinates."""
 
     objects: list[ObjectInfo]
@@ -299,7 +247,7 @@ class ObjectTable(_Rich):
 
 
 @dataclass(repr=False)
-class EventTable(_Rich):
+class EventTable(RichRepr):
     """Applet events (add, update, remove, rename, clear, select, dragEnd, …) as a table."""
 
     events: list[Event]
@@ -371,7 +319,7 @@ def event_detail(event: Event) -> str:
 
 
 @dataclass(repr=False)
-class Status(_Rich):
+class Status(RichRepr):
     """Connection status of the GeoGebra panel, as shown by ``%ggb`` alone."""
 
     state: str
@@ -407,74 +355,6 @@ class Status(_Rich):
         if self.message:
             table.add_row("", plain(self.message))
         return table
-
-
-class PngImage:
-    """A PNG snapshot of the construction; displays as image/png, stored in the notebook."""
-
-    def __init__(self, data: bytes) -> None:
-        if not data.startswith(_PNG_MAGIC) or len(data) < 24:
-            raise ValueError("GeoGebra did not return a PNG image")
-        self.data = data
-        # The IHDR chunk always comes first: width and height as big-endian uint32.
-        self.width = int.from_bytes(data[16:20], "big")
-        self.height = int.from_bytes(data[20:24], "big")
-
-    @classmethod
-    def from_base64(cls, text: str) -> PngImage:
-        if text.startswith("data:"):
-            text = text.split(",", 1)[1]
-        return cls(base64.b64decode(text, validate=True))
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[
-            dict[str, str], dict[str, Any]]:
-        return (
-            {"image/png": base64.b64encode(self.data).decode("ascii"),
-             "text/plain": repr(self)},
-            {"image/png": {"width": self.width, "height": self.height}},
-        )
-
-    def _repr_png_(self) -> bytes:
-        return self.data
-
-    def __rich__(self) -> RenderableType:
-        return Text(repr(self))
-
-    def __repr__(self) -> str:
-        return f"<GeoGebra snapshot: PNG {self.width}×{self.height}, {len(self.data)} bytes>"
-
-    def save(self, path: str | Path) -> Path:
-        """Write the PNG to *path* and return it."""
-        target = Path(path)
-        target.write_bytes(self.data)
-        return target
-
-
-class SvgImage:
-    """An SVG snapshot of the construction; displays as image/svg+xml."""
-
-    def __init__(self, text: str) -> None:
-        if "<svg" not in text[:2048]:
-            raise ValueError("GeoGebra did not return an SVG image")
-        self.text = text
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        return {"image/svg+xml": self.text, "text/plain": repr(self)}
-
-    def _repr_svg_(self) -> str:
-        return self.text
-
-    def __rich__(self) -> RenderableType:
-        return Text(repr(self))
-
-    def __repr__(self) -> str:
-        return f"<GeoGebra snapshot: SVG, {len(self.text)} characters>"
-
-    def save(self, path: str | Path) -> Path:
-        """Write the SVG to *path* and return it."""
-        target = Path(path)
-        target.write_text(self.text, encoding="utf-8")
-        return target
 
 
 def as_object_list(value: Any) -> list[ObjectInfo]:

@@ -1,5 +1,9 @@
 """The ggbmagic wire protocol, version 1 (see docs/protocol.md). Pure: no I/O.
 
+(Over 400 lines on purpose: it is the one list of message types with their builders and
+the one decoder that checks them, the twin of frontend/src/protocol.ts; a message change
+stays a change to one file on each side.)
+
 Messages are JSON objects with a version ``v`` and a ``type``. This module builds the
 kernel's messages and checks the browser's, turning any malformed frame into a
 :class:`ProtocolError` with a code from docs/protocol.md.

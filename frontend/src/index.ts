@@ -10,7 +10,8 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
-import { BridgeHost, DEFAULT_SETTINGS, GgbSettings, KernelBridge } from './bridge';
+import { KernelBridge } from './bridge';
+import { BridgeHost, DEFAULT_SETTINGS, GgbSettings } from './host';
 import { InlineView, setInlineHub } from './inline';
 import type { GeoGebraPanel } from './panel';
 import { placeBeside, reveal } from './placement';

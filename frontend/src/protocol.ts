@@ -3,6 +3,9 @@
  * ggbmagic/protocol.py. docs/protocol.md is the contract; change all three together.
  *
  * Pure: no DOM, no I/O, so node's test runner can check it.
+ *
+ * Over 400 lines on purpose: it is the one list of message types with their builders
+ * and parsers, the twin of protocol.py; a message change stays one file on each side.
  */
 
 export const PROTOCOL_VERSION = 1;

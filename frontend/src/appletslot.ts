@@ -1,0 +1,153 @@
+/**
+ * The kernel's one applet in the browser: build it (once the settings are known),
+ * learn that it loaded or failed, replace or destroy it. Only the newest build counts;
+ * what to show and whom to tell is the bridge's business (callbacks).
+ */
+import { AppletApi, errorText } from './execute';
+import { AppletConfig, AppletHandle, createApplet, LoadError } from './loader';
+import type { Failure } from './panel';
+import * as P from './protocol';
+
+export type AppletState = 'none' | 'loading' | 'ready' | 'failed';
+
+export interface AppletSlotHost {
+  readonly kernelId: string;
+  /** Where GeoGebra is built (the stage's element). */
+  readonly element: HTMLElement;
+  /** Resolves once the settings registry has answered (or failed). */
+  readonly settingsLoaded: Promise<void>;
+  isDisposed(): boolean;
+  /** The configuration of the next build, asked for when it starts. */
+  config(): AppletConfig;
+  started(handle: AppletHandle, config: AppletConfig): void;
+  ready(api: AppletApi): void;
+  failed(failure: Failure): void;
+  destroyed(): void;
+}
+
+export class AppletSlot {
+  constructor(private readonly host: AppletSlotHost) {}
+
+  get handle(): AppletHandle | null {
+    return this._handle;
+  }
+
+  /** The loaded applet's API, null unless ready. */
+  get api(): AppletApi | null {
+    return this._api;
+  }
+
+  get state(): AppletState {
+    return this._state;
+  }
+
+  get failure(): Failure | null {
+    return this._failure;
+  }
+
+  /** An applet was built on this page (only the first starts from saved state). */
+  get built(): boolean {
+    return this._built;
+  }
+
+  /** The construction the current applet was built from, if any. */
+  get builtFrom(): string | null {
+    return this._builtFrom;
+  }
+
+  /** Build a new applet in place of the current one, once the settings are known. */
+  build(): void {
+    this.destroy();
+    this._state = 'loading';
+    const seq = ++this.buildSeq;
+    this.host.settingsLoaded.then(
+      () => {
+        if (seq === this.buildSeq && !this.host.isDisposed()) {
+          this.start();
+        }
+      },
+      (err: unknown) => console.error('ggbmagic: waiting for the settings failed', err)
+    );
+  }
+
+  destroy(): void {
+    const handle = this._handle;
+    this._handle = null;
+    this._api = null;
+    this._state = 'none';
+    this.buildSeq += 1; // a build still waiting for the settings is off
+    this.host.destroyed();
+    handle?.destroy();
+  }
+
+  /** Why requests cannot run: the load failure and how to fix it. */
+  failureText(): string {
+    const f = this._failure;
+    return f
+      ? `GeoGebra could not be loaded from ${f.url}: ${f.message}. Point Settings → ggbmagic → ` +
+          'deployggbUrl / html5Codebase at a self-hosted GeoGebra Math Apps Bundle if ' +
+          'geogebra.org cannot be reached.'
+      : 'GeoGebra is not loaded';
+  }
+
+  /** What the kernel is told of the applet: `ready`, `load_failed`, or nothing yet. */
+  stateFrame(): P.ReadyMsg | P.LoadFailedMsg | null {
+    if (this._state === 'ready' && this._api) {
+      let version = '';
+      try {
+        version = String(this._api.getVersion() ?? '');
+      } catch (err) {
+        console.error('ggbmagic: getVersion failed', err);
+      }
+      return P.ready(version, this._handle?.appName ?? '');
+    }
+    if (this._state === 'failed' && this._failure) {
+      return P.loadFailed(this._failure.url, this._failure.message);
+    }
+    return null;
+  }
+
+  private start(): void {
+    const config = this.host.config();
+    const handle = createApplet(this.host.element, config);
+    this._handle = handle;
+    this._built = true;
+    this._builtFrom = config.ggbBase64 ?? null;
+    this._state = 'loading';
+    this.host.started(handle, config);
+    handle.ready.then(
+      api => {
+        if (this._handle !== handle || this.host.isDisposed()) {
+          return;
+        }
+        this._api = api;
+        this._state = 'ready';
+        this._failure = null;
+        this.host.ready(api);
+      },
+      (err: unknown) => {
+        if (this._handle !== handle || this.host.isDisposed()) {
+          return;
+        }
+        const failure: Failure = {
+          url: err instanceof LoadError ? err.url : config.deployggbUrl,
+          message: errorText(err),
+          codebase: config.html5Codebase || undefined
+        };
+        console.error(`ggbmagic: loading GeoGebra for kernel ${this.host.kernelId} failed`, err);
+        this._state = 'failed';
+        this._failure = failure;
+        this.host.failed(failure);
+      }
+    );
+  }
+
+  private _handle: AppletHandle | null = null;
+  private _api: AppletApi | null = null;
+  private _state: AppletState = 'none';
+  private _failure: Failure | null = null;
+  /** Bumped by every build, so a build still waiting for the settings can tell it lost. */
+  private buildSeq = 0;
+  private _built = false;
+  private _builtFrom: string | null = null;
+}
