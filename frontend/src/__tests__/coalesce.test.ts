@@ -1,54 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 
-import { Clock, EventCoalescer, relatedNames } from '../coalesce';
+import { EventCoalescer, relatedNames } from '../coalesce';
 import type { EventItem } from '../protocol';
-
-/** A clock whose time moves only when the test says so. */
-class FakeClock implements Clock {
-  time = 1000;
-  private timers = new Map<number, { at: number; fn: () => void }>();
-  private next = 1;
-  now(): number {
-    return this.time;
-  }
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = this.next++;
-    this.timers.set(id, { at: this.time + ms, fn });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.timers.delete(handle as number);
-  }
-  /** Move time forward, firing due timers in time order. */
-  advance(ms: number): void {
-    const end = this.time + ms;
-    for (;;) {
-      let dueId: number | undefined;
-      let dueAt = Infinity;
-      for (const [id, t] of this.timers) {
-        if (t.at <= end && t.at < dueAt) {
-          dueAt = t.at;
-          dueId = id;
-        }
-      }
-      if (dueId === undefined) {
-        break;
-      }
-      const t = this.timers.get(dueId)!;
-      this.timers.delete(dueId);
-      this.time = Math.max(this.time, t.at);
-      t.fn();
-    }
-    this.time = end;
-  }
-  get pending(): number {
-    return this.timers.size;
-  }
-}
+import { FakeClock } from './fakeclock';
 
 function setup() {
-  const clock = new FakeClock();
+  const clock = new FakeClock(1000);
   const batches: EventItem[][] = [];
   const c = new EventCoalescer(b => batches.push(b), { clock, flushMs: 16, updateIntervalMs: 50 });
   const ev = (type: string, target: string | null, extra: Partial<EventItem> = {}): EventItem => ({

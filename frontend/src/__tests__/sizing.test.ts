@@ -1,50 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 
-import type { Clock } from '../coalesce';
 import { resizeApplet, sameSize, Throttle, wholeSize } from '../sizing';
-
-/** A clock whose time moves only when the test says so. */
-class FakeClock implements Clock {
-  time = 0;
-  private timers = new Map<number, { at: number; fn: () => void }>();
-  private next = 1;
-  now(): number {
-    return this.time;
-  }
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = this.next++;
-    this.timers.set(id, { at: this.time + ms, fn });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.timers.delete(handle as number);
-  }
-  get pending(): number {
-    return this.timers.size;
-  }
-  advance(ms: number): void {
-    const end = this.time + ms;
-    for (;;) {
-      let dueId: number | undefined;
-      let dueAt = Infinity;
-      for (const [id, t] of this.timers) {
-        if (t.at <= end && t.at < dueAt) {
-          dueId = id;
-          dueAt = t.at;
-        }
-      }
-      if (dueId === undefined) {
-        break;
-      }
-      const t = this.timers.get(dueId)!;
-      this.timers.delete(dueId);
-      this.time = t.at;
-      t.fn();
-    }
-    this.time = end;
-  }
-}
+import { FakeClock } from './fakeclock';
 
 test('wholeSize floors, and a box with an empty side has no size', () => {
   const cases: Array<[number, number, ReturnType<typeof wholeSize>]> = [
