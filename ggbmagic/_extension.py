@@ -93,7 +93,8 @@ def load(shell: Any) -> None:
         send=link.send,
         hello=link.hello,
         max_frame_bytes=lambda: int(magics.max_frame_bytes),
-        events=EventLog(max(1, int(magics.event_buffer))),
+        events=EventLog(max(1, int(magics.event_buffer)),
+                        max(1, int(magics.event_buffer_bytes))),
         proof_key=_connection_key(shell),
     )
     holder["channel"] = channel

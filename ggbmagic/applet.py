@@ -341,6 +341,7 @@ class GeoGebra(PicturesAndFiles, EventsAndCallbacks):
             return Status(state=ch.state.value, connected=False, kernel_id=kernel_id,
                           applet=dict(ch.applet), counters=counters,
                           callbacks_dropped=self._main.dropped,
+                          events_dropped=ch.events.dropped,
                           message=_STATE_ADVICE.get(ch.state, _STATE_ADVICE[None]))
         start = time.perf_counter()
         info = ch.request(protocol.ping(), self._timeout(None))
@@ -349,7 +350,7 @@ class GeoGebra(PicturesAndFiles, EventsAndCallbacks):
         applet = dict(ch.applet) | {k: info[k] for k in ("version", "appName") if k in info}
         return Status(state="ready", connected=True, kernel_id=kernel_id, applet=applet,
                       rtt_ms=rtt, objects=info.get("objects"), counters=counters,
-                      callbacks_dropped=self._main.dropped)
+                      callbacks_dropped=self._main.dropped, events_dropped=ch.events.dropped)
 
     def open(self, app_name: str | None = None, placement: str | None = None) -> None:
         """Open (or reveal) the GeoGebra applet; *app_name* switches app (e.g. 'geometry').

@@ -331,6 +331,7 @@ class Status(RichRepr):
     counters: dict[str, int] = field(default_factory=dict)
     message: str = ""
     callbacks_dropped: int = 0
+    events_dropped: int = 0
 
     def __rich__(self) -> RenderableType:
         table = Table(show_header=False, box=None, pad_edge=False)
@@ -352,6 +353,10 @@ class Status(RichRepr):
         if self.callbacks_dropped:
             table.add_row("callbacks dropped", plain(
                 f"{self.callbacks_dropped} (more were waiting than GgbMagics.callback_queue)"))
+        if self.events_dropped:
+            table.add_row("events dropped", plain(
+                f"{self.events_dropped} (the event buffer was full: GgbMagics.event_buffer "
+                "events or GgbMagics.event_buffer_bytes bytes)"))
         if self.message:
             table.add_row("", plain(self.message))
         return table

@@ -1,7 +1,10 @@
 """A bounded, numbered log of applet events. Thread-safe; no I/O.
 
-The socket thread appends; the kernel's main thread reads. When the buffer is full the
-oldest events go, and ``dropped`` says how many.
+The socket thread appends; the kernel's main thread reads. The buffer is bounded by
+count and by (estimated) bytes: a 5,000-point list that follows a slider sends ~75 KB per
+event, so 10,000 of them would be ~0.75 GB. When either bound is reached the oldest
+events go, and ``dropped`` says how many. The newest event always stays, so one event
+larger than the byte bound (at most a frame, ``GgbMagics.max_frame_bytes``) is kept alone.
 
 >>> log = EventLog(maxlen=2)
 >>> [e["seq"] for e in log.extend([{"type": "add", "target": "A", "argument": None,
@@ -9,6 +12,13 @@ oldest events go, and ``dropped`` says how many.
 [1, 2, 3]
 >>> [e["seq"] for e in log.snapshot()], log.dropped
 ([2, 3], 1)
+>>> item = {"type": "update", "target": "A", "argument": None, "time": 1.0, "value": "x" * 99}
+>>> one = EventLog()
+>>> _ = one.extend([item])
+>>> small = EventLog(maxlen=100, max_bytes=2 * one.nbytes)
+>>> _ = small.extend([item] * 5)
+>>> len(small), small.dropped
+(2, 3)
 """
 
 from __future__ import annotations
@@ -26,7 +36,12 @@ else:  # pragma: no cover - Python 3.10
 
 from .protocol import EventItem
 
-__all__ = ["Event", "EventLog", "select"]
+__all__ = ["DEFAULT_MAX_BYTES", "Event", "EventLog", "event_bytes", "select"]
+
+#: The byte bound of the buffer by default (``GgbMagics.event_buffer_bytes``).
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+#: What one stored value costs beyond its text: object headers, references, the dict slot.
+_OVERHEAD = 64
 
 
 class Event(TypedDict):
@@ -45,17 +60,32 @@ class Event(TypedDict):
 class EventLog:
     """Bounded event buffer with sequence numbers and a dropped count."""
 
-    def __init__(self, maxlen: int = 10_000) -> None:
+    def __init__(self, maxlen: int = 10_000, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         if maxlen < 1:
             raise ValueError("the event buffer needs room for at least one event")
-        self._events: deque[Event] = deque(maxlen=maxlen)
+        if max_bytes < 1:
+            raise ValueError("the event buffer needs room for at least one byte")
+        self._events: deque[Event] = deque()
+        self._sizes: deque[int] = deque()
+        self._maxlen = maxlen
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._lock = threading.Lock()
         self._seq = 0
         self.dropped = 0
 
     @property
     def maxlen(self) -> int:
-        return self._events.maxlen or 0
+        return self._maxlen
+
+    @property
+    def max_bytes(self) -> int:
+        return self._max_bytes
+
+    @property
+    def nbytes(self) -> int:
+        """The estimated size of the stored events (:func:`event_bytes`)."""
+        return self._bytes
 
     def extend(self, items: Iterable[EventItem]) -> list[Event]:
         """Store *items* in order; return them as numbered events.
@@ -64,13 +94,19 @@ class EventLog:
         cannot be converted (``protocol.decode`` refuses those first) stores none.
         """
         converted = [_convert(item) for item in items]
+        sizes = [event_bytes(event) for event in converted]
         with self._lock:
-            for event in converted:
+            for event, size in zip(converted, sizes):
                 self._seq += 1
                 event["seq"] = self._seq
-                if len(self._events) == self._events.maxlen:
-                    self.dropped += 1
                 self._events.append(event)
+                self._sizes.append(size)
+                self._bytes += size
+                while len(self._events) > 1 and (len(self._events) > self._maxlen
+                                                 or self._bytes > self._max_bytes):
+                    self._events.popleft()
+                    self._bytes -= self._sizes.popleft()
+                    self.dropped += 1
         return converted
 
     def snapshot(self) -> list[Event]:
@@ -83,10 +119,29 @@ class EventLog:
         with self._lock:
             count = len(self._events)
             self._events.clear()
+            self._sizes.clear()
+            self._bytes = 0
             return count
 
     def __len__(self) -> int:
         return len(self._events)
+
+
+def event_bytes(value: Any) -> int:
+    """An estimate of what *value* (a stored event, or any JSON value) holds in memory:
+    its text plus a fixed overhead per value. Cheap (no encoding), and never below the
+    JSON text's length, which the bound is about.
+
+    >>> event_bytes("abc"), event_bytes(["abc", 1]), event_bytes({"k": None})
+    (67, 195, 193)
+    """
+    if isinstance(value, str):
+        return _OVERHEAD + len(value)
+    if isinstance(value, dict):
+        return _OVERHEAD + sum(event_bytes(k) + event_bytes(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return _OVERHEAD + sum(event_bytes(v) for v in value)
+    return _OVERHEAD
 
 
 def _convert(item: EventItem) -> Event:

@@ -65,6 +65,9 @@ class GgbMagics(Magics, Configurable):
                                                  "larger ones are refused.").tag(config=True)
     event_buffer = Int(10_000, help="How many applet events to keep (the oldest go first); "
                                     "read at %load_ext.").tag(config=True)
+    event_buffer_bytes = Int(64 * 1024 * 1024, help="How many bytes of applet events to keep "
+                                                    "(estimated; the oldest go first); read at "
+                                                    "%load_ext.").tag(config=True)
     callback_queue = Int(10_000, help="How many event callbacks may wait for the kernel "
                                       "(the oldest are dropped and counted in %ggb status); "
                                       "read at %load_ext.").tag(config=True)

@@ -150,6 +150,7 @@ class OOBServer:
         if not self._started.wait(timeout):
             raise GgbError(f"the ggbmagic socket thread did not start within {timeout} s")
         if self._startup_error is not None:
+            self._thread.join(timeout)  # it is past closing its loop; let it end
             raise GgbError(
                 f"ggbmagic could not open its socket: {self._startup_error}"
             ) from self._startup_error
@@ -160,7 +161,9 @@ class OOBServer:
         if loop is not None and thread is not None and thread.is_alive():
             stopping = self._stopping
             if stopping is not None:
-                loop.call_soon_threadsafe(stopping.set)
+                # The loop closes as the thread ends: then there is nothing to stop.
+                with contextlib.suppress(RuntimeError):
+                    loop.call_soon_threadsafe(stopping.set)
             thread.join(timeout)
         self._remove_files()
 
@@ -172,7 +175,6 @@ class OOBServer:
         except BaseException as exc:  # the thread must never die silently
             if not self._started.is_set():
                 self._startup_error = exc
-                self._started.set()
             else:
                 log.exception("ggbmagic: the socket thread stopped on an error")
         finally:
@@ -180,6 +182,9 @@ class OOBServer:
                 self._loop.run_until_complete(self._loop.shutdown_asyncgens())
             finally:
                 self._loop.close()
+                # A start that failed is reported only now, with the loop closed: a
+                # stop() right after start() raised must not find a loop still closing.
+                self._started.set()
 
     async def _serve(self) -> None:
         self._stopping = asyncio.Event()
@@ -191,19 +196,21 @@ class OOBServer:
         server: Server
         if self.use_tcp:
             server = await serve(self._handle, "127.0.0.1", 0, **options)
-            self.port = int(server.sockets[0].getsockname()[1])
-            write_port_file(port_file_path(self.kernel_id, self.runtime_dir), self.port)
         else:
             path = socket_path(self.kernel_id, self.runtime_dir)
             private_dir(path.parent)
             if path.exists() or path.is_symlink():
                 path.unlink()  # a stale socket of a kernel that died with this id
             server = await unix_serve(self._handle, str(path), **options)
-            # The 0700 directory guards the moment between bind and chmod.
-            os.chmod(path, 0o600)
-            self.socket_path = path
-        self._started.set()
-        try:
+        try:  # from here on the listening socket is closed whatever happens
+            if self.use_tcp:
+                self.port = int(server.sockets[0].getsockname()[1])
+                write_port_file(port_file_path(self.kernel_id, self.runtime_dir), self.port)
+            else:
+                # The 0700 directory guards the moment between bind and chmod.
+                os.chmod(path, 0o600)
+                self.socket_path = path
+            self._started.set()
             await self._stopping.wait()
         finally:
             server.close()

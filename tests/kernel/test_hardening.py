@@ -130,6 +130,29 @@ def test_callbacks_stay_bounded_while_a_cell_runs(kernel: RawKernel) -> None:
     ws.close()
 
 
+def test_the_event_buffer_is_bounded_in_bytes_and_says_so(kernel: RawKernel) -> None:
+    # Issue 15: a long list that follows a slider sends ~75 KB per event.
+    kernel.run("%config GgbMagics.event_buffer_bytes = 1_000_000\n%load_ext ggbmagic")
+    big = "{" + ", ".join(f"({i}, {i})" for i in range(5000)) + "}"
+    ws = kernel.connect()
+    for i in range(40):
+        ws.send(json.dumps({"v": 1, "type": "event", "events": [
+            {"type": "update", "target": "l1", "argument": None, "time": float(i),
+             "value": big}]}))
+    ws.send(json.dumps({"v": 1, "type": "heartbeat", "time": 1}))
+    assert json.loads(ws.recv(timeout=60))["type"] == "pong"  # all 40 were read
+    shown = kernel.run("log = ggb.channel.events\n"
+                       "print(len(log), log.dropped, log.nbytes, log.max_bytes)\n"
+                       "print(repr(ggb.status()))")
+    first, status = shown.split("\n", 1)
+    kept, dropped, nbytes, max_bytes = map(int, first.split())
+    assert max_bytes == 1_000_000 and nbytes <= max_bytes
+    assert 0 < kept < 40 and kept + dropped == 40
+    (row,) = [line for line in status.splitlines() if "events dropped" in line]
+    assert str(dropped) in row
+    ws.close()
+
+
 def test_event_text_is_text_in_the_cells_html(kernel: RawKernel) -> None:
     # A shared .ggb file's object names and texts reach the events table: in the
     # notebook's HTML they must be text, never markup.

@@ -129,3 +129,11 @@ def test_status_text_from_the_browser_is_text() -> None:
 def test_status_without_dropped_callbacks_has_no_such_row() -> None:
     assert "callbacks dropped" not in repr(Status(state="idle", connected=False,
                                                   kernel_id="k"))
+    assert "events dropped" not in repr(Status(state="idle", connected=False,
+                                               kernel_id="k"))
+
+
+def test_status_says_how_many_events_were_dropped() -> None:
+    status = Status(state="idle", connected=False, kernel_id="k", events_dropped=12)
+    (row,) = [line for line in repr(status).splitlines() if "events dropped" in line]
+    assert "12" in row and "event_buffer_bytes" in row

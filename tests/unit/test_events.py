@@ -62,6 +62,44 @@ def test_maxlen_keeps_the_newest_and_counts_dropped() -> None:
     assert len(log) == 3
 
 
+def test_the_buffer_is_bounded_in_bytes_as_well() -> None:
+    # Issue 15: a 5,000-point list that follows a slider adds ~75 KB per event; 10,000 of
+    # them would be ~0.75 GB. A 1 MiB byte bound keeps the newest 15 such events.
+    big = "{" + ", ".join(f"({i}, {i})" for i in range(5000)) + "}"
+    assert 60_000 < len(big) < 80_000
+    log = EventLog(maxlen=10_000, max_bytes=1 << 20)
+    for _ in range(100):
+        log.extend([item("update", value=big)])
+    assert log.max_bytes == 1 << 20
+    assert len(log) == (1 << 20) // events.event_bytes(log.snapshot()[0])
+    assert log.nbytes <= 1 << 20
+    assert log.dropped == 100 - len(log)
+    assert [e["seq"] for e in log.snapshot()] == list(range(101 - len(log), 101))
+    # Small events are bounded by count alone, and the byte total follows the drops.
+    log.extend([item() for _ in range(50)])
+    assert log.nbytes == sum(events.event_bytes(e) for e in log.snapshot())
+    log.clear()
+    assert log.nbytes == 0
+
+
+def test_one_event_larger_than_the_byte_bound_is_kept_alone() -> None:
+    log = EventLog(max_bytes=1000)
+    log.extend([item(), item("update", value="x" * 5000)])
+    assert [e.get("value", "")[:1] for e in log.snapshot()] == ["x"]
+    assert log.dropped == 1
+
+
+@pytest.mark.parametrize("value, at_least", [
+    ("", 0), ("x" * 1000, 1000), (["ab"] * 100, 200), ({"k" * 50: "v" * 50}, 100),
+    ({"a": [{"b": "c" * 300}]}, 300),
+])
+def test_event_bytes_is_at_least_the_text_it_holds(value: Any, at_least: int) -> None:
+    import json
+    size = events.event_bytes(value)
+    assert size >= at_least
+    assert size >= len(json.dumps(value))
+
+
 def test_maxlen_one() -> None:
     log = EventLog(maxlen=1)
     log.extend([item(), item()])
