@@ -96,7 +96,7 @@ class EventLog:
         converted = [_convert(item) for item in items]
         sizes = [event_bytes(event) for event in converted]
         with self._lock:
-            for event, size in zip(converted, sizes):
+            for event, size in zip(converted, sizes, strict=True):
                 self._seq += 1
                 event["seq"] = self._seq
                 self._events.append(event)

@@ -89,7 +89,7 @@ def test_one_event_larger_than_the_byte_bound_is_kept_alone() -> None:
     assert log.dropped == 1
 
 
-@pytest.mark.parametrize("value, at_least", [
+@pytest.mark.parametrize(("value", "at_least"), [
     ("", 0), ("x" * 1000, 1000), (["ab"] * 100, 200), ({"k" * 50: "v" * 50}, 100),
     ({"a": [{"b": "c" * 300}]}, 300),
 ])
