@@ -7,9 +7,14 @@ the channel's ``on_frame``, which never raises and returns the answer to send, i
 What the server guarantees against a hostile or broken peer (docs/protocol.md, "Limits
 and refusals"):
 
-* before a valid hello a frame may be :data:`~ggbmagic.protocol.PRE_HELLO_MAX_FRAME_BYTES`
-  long, and at most :data:`MAX_UNAUTHENTICATED` connections may wait for their hello
-  (a new one pushes the oldest out);
+* from the moment it is accepted, a connection has :data:`AUTH_TIMEOUT` seconds to
+  complete its hello, and its HTTP handshake may be :data:`HANDSHAKE_MAX_BYTES` long;
+  before a valid hello a frame may be :data:`~ggbmagic.protocol.PRE_HELLO_MAX_FRAME_BYTES`
+  long;
+* at most :data:`MAX_UNAUTHENTICATED` connections may be open without a hello, whatever
+  their stage (HTTP handshake, waiting for the hello, closing after a bad one): which one
+  goes when another arrives is :class:`~ggbmagic.transport.admission.Admission`'s choice,
+  made so that a flood cannot shut out a browser that says hello promptly;
 * after it, frames up to the configured limit are read (past
   :data:`HARD_LIMIT_FACTOR` times it the library closes with 1009);
 * the socket is always read: an answer (error frame, pong) that the peer does not read
@@ -24,7 +29,6 @@ import hmac
 import logging
 import os
 import threading
-from collections import deque
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -33,26 +37,35 @@ from typing import Any
 from websockets.asyncio.server import Server, ServerConnection, serve, unix_serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
+from websockets.protocol import State
 
 from . import protocol
 from .errors import GgbError
 from .paths import port_file_path, socket_path
 from .ratelog import RateLimitedLog
 from .sockfiles import private_dir, write_port_file
+from .transport.admission import Admission
 
-__all__ = ["AUTH_TIMEOUT", "HARD_LIMIT_FACTOR", "MAX_UNAUTHENTICATED", "Counters",
-           "OOBServer", "tcp_from_environment"]
+__all__ = ["AUTH_TIMEOUT", "HANDSHAKE_MAX_BYTES", "HARD_LIMIT_FACTOR", "MAX_UNAUTHENTICATED",
+           "PROTECTED_AGE", "Counters", "OOBServer", "tcp_from_environment"]
 
 log = logging.getLogger("ggbmagic")
 
-#: The browser has this long to send its hello after connecting.
+#: A connection has this long, from its accept, to complete its HTTP handshake and hello.
 AUTH_TIMEOUT = 10.0
+#: The relay's HTTP handshake is ~300 bytes; websockets alone would read ~1 MiB of headers
+#: (128 lines of 8 KiB), and 400 such handshakes took a kernel from 59 to 484 MiB.
+HANDSHAKE_MAX_BYTES = 16 * 1024
 #: The websockets library closes a connection (code 1009) past this multiple of the
 #: configured limit; below it, an oversized frame is refused with an error frame and the
 #: connection stays usable.
 HARD_LIMIT_FACTOR = 4
-#: Connections that may wait for their hello at once; a new one closes the oldest (1013).
-MAX_UNAUTHENTICATED = 8
+#: Connections that may be open without a hello at once (each holds a file descriptor and
+#: at most ~HANDSHAKE_MAX_BYTES + PRE_HELLO_MAX_FRAME_BYTES of buffers).
+MAX_UNAUTHENTICATED = 128
+#: A connection younger than this is evicted only when every waiting one is (a flood):
+#: then at random (transport/admission.py).
+PROTECTED_AGE = 0.5
 #: An answer is dropped rather than queued once this much waits unsent to the peer
 #: (below the library's 32 KiB write high-water mark, so a send never waits).
 ANSWER_BACKLOG = 16 * 1024
@@ -93,6 +106,8 @@ class Counters:
     browser_errors: int = 0
     events: int = 0
     answers_dropped: int = 0
+    handshakes_too_large: int = 0
+    pushed_out: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -123,8 +138,9 @@ class OOBServer:
         self._on_frame = on_frame
         self._on_welcome = on_welcome
         self._on_close = on_close
-        self._waiting_hello: deque[ServerConnection] = deque()
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._admission: Admission[ServerConnection] = Admission(MAX_UNAUTHENTICATED,
+                                                                 PROTECTED_AGE)
+        self._deadlines: dict[ServerConnection, asyncio.TimerHandle] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._stopping: asyncio.Event | None = None
@@ -190,9 +206,11 @@ class OOBServer:
         self._stopping = asyncio.Event()
         # The server-wide limit is the pre-hello one; a connection gets the configured
         # one once its hello checks out (_raise_limit).
+        self._admission = Admission(MAX_UNAUTHENTICATED, PROTECTED_AGE)
         options: dict[str, Any] = {"max_size": protocol.PRE_HELLO_MAX_FRAME_BYTES,
                                    "compression": None, "ping_interval": None,
-                                   "process_response": self._prove}
+                                   "process_response": self._prove,
+                                   "create_connection": self._guarded_connection}
         server: Server
         if self.use_tcp:
             server = await serve(self._handle, "127.0.0.1", 0, **options)
@@ -230,26 +248,55 @@ class OOBServer:
     def _prove(self, connection: ServerConnection, request: Request,
                response: Response) -> None:
         # Answer the relay's challenge (docs/protocol.md, "The relay and the kernel").
+        self._admission.progress(connection, asyncio.get_running_loop().time())
         challenge = request.headers.get(protocol.RELAY_CHALLENGE_HEADER, "")
         if challenge and len(challenge) <= 128 and self._proof_key is not None:
             response.headers[protocol.RELAY_PROOF_HEADER] = protocol.relay_proof(
                 self._proof_key, self.kernel_id, challenge)
 
+    # --- admission: every connection from its accept to its hello --------------------
+
+    def _guarded_connection(self, *args: Any, **kwargs: Any) -> ServerConnection:
+        conn = _GuardedConnection(*args, **kwargs)
+        conn.guard = self
+        return conn
+
+    def _accepted(self, conn: _GuardedConnection) -> None:
+        """A new connection: find it a place in the waiting room, start its deadline."""
+        loop = asyncio.get_running_loop()
+        victim = self._admission.arrive(conn, loop.time())
+        if victim is not None:
+            self._counters.pushed_out += 1
+            _drop(victim, "too many connections without hello")
+        if victim is not conn:
+            self._deadlines[conn] = loop.call_later(AUTH_TIMEOUT, self._expired, conn)
+
+    def _expired(self, conn: ServerConnection) -> None:
+        self._deadlines.pop(conn, None)
+        if conn in self._admission:
+            self._counters.auth_failures += 1
+            self._admission.leave(conn)
+            _drop(conn, "no hello in time")
+
+    def _admitted(self, conn: ServerConnection) -> None:
+        """*conn* said hello (or is gone): it no longer counts against the waiting room."""
+        self._admission.leave(conn)
+        deadline = self._deadlines.pop(conn, None)
+        if deadline is not None:
+            deadline.cancel()
+
+    def _handshake_too_large(self, conn: ServerConnection) -> None:
+        self._counters.handshakes_too_large += 1
+        self._admitted(conn)
+        _drop(conn, "")
+
     # --- one connection -------------------------------------------------------------
 
     async def _handle(self, ws: ServerConnection) -> None:
-        self._waiting_hello.append(ws)
-        if len(self._waiting_hello) > MAX_UNAUTHENTICATED:
-            oldest = self._waiting_hello.popleft()
-            self._counters.auth_failures += 1
-            self._spawn(oldest.close(CLOSE_TRY_AGAIN_LATER, "too many connections without hello"))
-        try:
-            authenticated = await self._authenticate(ws)
-        finally:
-            if ws in self._waiting_hello:
-                self._waiting_hello.remove(ws)
+        authenticated = await self._authenticate(ws)
         if not authenticated:
             return
+        self._admitted(ws)
         self._raise_limit(ws)
         try:
             await ws.send(protocol.encode(protocol.welcome(self.kernel_id, self._max_frame())))
@@ -290,6 +337,9 @@ class OOBServer:
         except Exception:  # TimeoutError, ProtocolError, PermissionError, anything else
             self._counters.auth_failures += 1
             self._warn.warning("ggbmagic: refused an OOB connection without a valid hello/token")
+            # Until it has closed it holds a socket: it keeps its place in the waiting
+            # room, and is the first to go when another connection needs one.
+            self._admission.fail(ws)
             await ws.close(CLOSE_UNAUTHORIZED, "unauthorized")
             return False
         return True
@@ -312,10 +362,44 @@ class OOBServer:
         with contextlib.suppress(ConnectionClosed):  # the read loop sees the close next
             await ws.send(text)
 
-    def _spawn(self, coro: Any) -> None:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+
+
+class _GuardedConnection(ServerConnection):
+    """A server connection that reports its accept and loss to the :class:`OOBServer`
+    and refuses an HTTP handshake longer than :data:`HANDSHAKE_MAX_BYTES`."""
+
+    guard: OOBServer
+    _request_bytes = 0
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        self.guard._accepted(self)
+
+    def data_received(self, data: bytes) -> None:
+        if self.request is None:  # still reading the HTTP request
+            self._request_bytes += len(data)
+            if self._request_bytes > HANDSHAKE_MAX_BYTES:
+                self.guard._handshake_too_large(self)
+                return
+        super().data_received(data)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.guard._admitted(self)
+        super().connection_lost(exc)
+
+
+def _drop(conn: ServerConnection, reason: str) -> None:
+    """Close *conn* now, without waiting for its peer (who may never answer): with 1013
+    (try again later) if its WebSocket is open, else just the socket."""
+    transport = conn.transport
+    if transport is None or transport.is_closing():
+        return
+    if conn.protocol.state is State.OPEN and reason:
+        with contextlib.suppress(Exception):
+            conn.protocol.send_close(CLOSE_TRY_AGAIN_LATER, reason)
+            for data in conn.protocol.data_to_send():
+                transport.write(data)
+    transport.close()  # flushes the few bytes above, then frees the socket
 
 
 def _closed_with(exc: ConnectionClosed, code: int) -> bool:

@@ -19,9 +19,9 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect, unix_connect
 
-from ggbmagic import protocol
+from ggbmagic import oob, protocol
 from ggbmagic.channel import Channel
-from ggbmagic.oob import ANSWER_BACKLOG, MAX_UNAUTHENTICATED, tcp_from_environment
+from ggbmagic.oob import ANSWER_BACKLOG, tcp_from_environment
 from ggbmagic.paths import port_file_path
 
 KERNEL_ID = "0b5c9e7e-1111-4222-8333-944455556666"
@@ -100,19 +100,76 @@ def test_the_pre_hello_limit_is_small_and_the_configured_one_follows(channel: Ch
     ws.close()
 
 
-def test_connections_without_hello_are_capped_oldest_first(channel: Channel) -> None:
-    waiting = [raw(channel) for _ in range(MAX_UNAUTHENTICATED)]
-    newest = raw(channel)  # one too many
+@pytest.fixture
+def small_room(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Channel]:
+    """8 places without hello, none protected by its age: the oldest goes first, as
+    transport/admission.py's rule 2 says (its rule 3, the random one, is tested there)."""
+    monkeypatch.setattr(oob, "MAX_UNAUTHENTICATED", 8)
+    monkeypatch.setattr(oob, "PROTECTED_AGE", -1.0)
+    ch = Channel(kernel_id=KERNEL_ID, runtime_dir=tmp_path, send=nothing, hello=nothing,
+                 proof_key=KEY)
+    ch.start()
+    try:
+        yield ch
+    finally:
+        ch.stop()
+
+
+def test_connections_without_hello_are_capped_oldest_first(small_room: Channel) -> None:
+    waiting = [raw(small_room) for _ in range(8)]
+    newest = raw(small_room)  # one too many
     # The oldest is pushed out with 1013 (try again later); the others still wait.
     assert close_code(waiting[0]) == 1013
     # The ones still waiting may still say hello; then there is room for one more.
-    newest.send(json.dumps({"v": 1, "type": "hello", "token": channel.token}))
+    newest.send(json.dumps({"v": 1, "type": "hello", "token": small_room.token}))
     assert json.loads(newest.recv(timeout=5))["type"] == "welcome"
-    good = authed(channel)
+    good = authed(small_room)
     for ws in [*waiting[1:], newest, good]:
         ws.close()
-    settle(channel)
-    assert channel.counters.auth_failures == 1
+    settle(small_room)
+    assert small_room.counters.pushed_out == 1
+
+
+def closed_by_peer(sock: socket.socket) -> bool:
+    sock.settimeout(10)
+    try:
+        return sock.recv(100) == b""
+    except ConnectionResetError:  # closed with our unread bytes in its buffer
+        return True
+
+
+def refused_before(sock: socket.socket, lines: int) -> bool:
+    """Whether the kernel closes *sock* before it has sent *lines* 8 KiB header lines."""
+    try:
+        for _ in range(lines):
+            sock.sendall(b"X-Pad: " + b"a" * 8000 + b"\r\n")
+    except (BrokenPipeError, ConnectionResetError):
+        return True
+    return False
+
+
+def test_unfinished_handshakes_count_and_a_long_one_is_cut(small_room: Channel) -> None:
+    # Issue 15: connections still sending their HTTP headers were not counted, and each
+    # could send ~1 MiB of them. Eight silent half-handshakes fill the room.
+    assert small_room.socket_path is not None
+    half: list[socket.socket] = []
+    for _ in range(8):
+        sock = socket.socket(socket.AF_UNIX)
+        sock.connect(str(small_room.socket_path))
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        half.append(sock)
+    ws = raw(small_room)  # the ninth pushes the oldest half-handshake out
+    assert closed_by_peer(half[0])
+    # A handshake longer than HANDSHAKE_MAX_BYTES is cut off at once.
+    long = half[1]
+    long.settimeout(10)
+    assert refused_before(long, 100)  # 100 × 8 KiB header lines, ~800 KiB
+    ws.close()
+    for sock in half:
+        sock.close()
+    settle(small_room)
+    assert small_room.counters.handshakes_too_large == 1
+    assert small_room.counters.pushed_out == 1
 
 
 # --- finding 5: malformed frames refused, counted, the connection kept --------------------
@@ -297,8 +354,11 @@ def test_the_loopback_channel_works_and_writes_a_private_port_file(tmp_path: Pat
     assert not port_file.exists()
 
 
-def test_the_loopback_port_has_the_same_pre_hello_limits(tmp_path: Path) -> None:
+def test_the_loopback_port_has_the_same_pre_hello_limits(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # On Windows any local user can reach the port: the same limits as the socket.
+    monkeypatch.setattr(oob, "MAX_UNAUTHENTICATED", 8)
+    monkeypatch.setattr(oob, "PROTECTED_AGE", -1.0)
     ch = Channel(kernel_id=KERNEL_ID, runtime_dir=tmp_path, send=nothing, hello=nothing,
                  use_tcp=True)
     ch.start()
@@ -307,7 +367,7 @@ def test_the_loopback_port_has_the_same_pre_hello_limits(tmp_path: Path) -> None
         with connect(url) as ws:
             ws.send("x" * (protocol.PRE_HELLO_MAX_FRAME_BYTES + 1))
             assert close_code(ws) == 1009
-        waiting = [connect(url).__enter__() for _ in range(MAX_UNAUTHENTICATED + 1)]
+        waiting = [connect(url).__enter__() for _ in range(9)]
         assert close_code(waiting[0]) == 1013
         for ws in waiting[1:]:
             ws.close()
