@@ -41,9 +41,9 @@ from websockets.protocol import State
 
 from . import protocol
 from .errors import GgbError
-from .paths import port_file_path, socket_path
+from .paths import candidates
 from .ratelog import RateLimitedLog
-from .sockfiles import private_dir, write_port_file
+from .sockfiles import first_private_dir, write_port_file
 from .transport.admission import Admission
 
 __all__ = ["AUTH_TIMEOUT", "HANDSHAKE_MAX_BYTES", "HARD_LIMIT_FACTOR", "MAX_UNAUTHENTICATED",
@@ -130,6 +130,7 @@ class OOBServer:
         self.token = token
         self.use_tcp = use_tcp
         self.socket_path: Path | None = None
+        self.port_file: Path | None = None
         self.port: int | None = None
         self._max_frame = max_frame_bytes
         self._proof_key = proof_key
@@ -212,18 +213,20 @@ class OOBServer:
                                    "process_response": self._prove,
                                    "create_connection": self._guarded_connection}
         server: Server
+        # The usual place, or (squatted by another user) the kernel's own fallback.
+        path = first_private_dir(candidates(self.kernel_id, self.runtime_dir,
+                                            self._proof_key or b"", tcp=self.use_tcp))
         if self.use_tcp:
             server = await serve(self._handle, "127.0.0.1", 0, **options)
         else:
-            path = socket_path(self.kernel_id, self.runtime_dir)
-            private_dir(path.parent)
             if path.exists() or path.is_symlink():
                 path.unlink()  # a stale socket of a kernel that died with this id
             server = await unix_serve(self._handle, str(path), **options)
         try:  # from here on the listening socket is closed whatever happens
             if self.use_tcp:
                 self.port = int(server.sockets[0].getsockname()[1])
-                write_port_file(port_file_path(self.kernel_id, self.runtime_dir), self.port)
+                write_port_file(path, self.port)
+                self.port_file = path
             else:
                 # The 0700 directory guards the moment between bind and chmod.
                 os.chmod(path, 0o600)
@@ -235,8 +238,7 @@ class OOBServer:
             await server.wait_closed()
 
     def _remove_files(self) -> None:
-        port_file = port_file_path(self.kernel_id, self.runtime_dir) if self.use_tcp else None
-        for path in (self.socket_path, port_file):
+        for path in (self.socket_path, self.port_file):
             if path is not None:
                 try:
                     path.unlink()

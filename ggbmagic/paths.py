@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import hmac
 import os
 import re
 import tempfile
@@ -23,6 +24,8 @@ from pathlib import Path
 __all__ = [
     "KERNEL_ID_PATTERN",
     "SUBDIR",
+    "candidates",
+    "fallback_tag",
     "is_kernel_id",
     "kernel_id_from_connection_file",
     "port_file_path",
@@ -79,16 +82,33 @@ def user_tag() -> str:
     return re.sub(r"[^0-9A-Za-z_-]", "_", name)[:64] or "user"
 
 
-def socket_dir(runtime_dir: str | Path) -> Path:
+def fallback_tag(key: bytes, kernel_id: str) -> str:
+    """The suffix of a kernel's fallback directory: an HMAC of its id under the kernel's
+    connection key. Kernel and relay both know the key (it is in the 0600 connection file
+    and the server's kernel manager); another user does not, so cannot take the name
+    first. Empty without a key (then there is no fallback).
+
+    >>> len(fallback_tag(b"k", "abc")), fallback_tag(b"", "abc")
+    (16, '')
+    """
+    if not key:
+        return ""
+    return hmac.new(key, b"ggbmagic-dir:" + kernel_id.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def socket_dir(runtime_dir: str | Path, tag: str = "") -> Path:
     """The private directory that holds every ggbmagic socket of this user.
 
     ``<runtime_dir>/ggbmagic-<uid>``: kernel and relay run as the same user, so both
-    derive the same directory from the runtime directory alone.
+    derive the same directory from the runtime directory alone. With *tag*
+    (:func:`fallback_tag`), ``<runtime_dir>/ggbmagic-<uid>-<tag>``: one kernel's own
+    directory, used when another user has taken the first name in a shared directory.
     """
-    return Path(runtime_dir) / f"{SUBDIR}-{user_tag()}"
+    return Path(runtime_dir) / (f"{SUBDIR}-{user_tag()}-{tag}" if tag else
+                                f"{SUBDIR}-{user_tag()}")
 
 
-def socket_path(kernel_id: str, runtime_dir: str | Path) -> Path:
+def socket_path(kernel_id: str, runtime_dir: str | Path, tag: str = "") -> Path:
     """The Unix socket of *kernel_id*. Raises ValueError for an id of the wrong form.
 
     Normally ``<runtime_dir>/ggbmagic-<uid>/<kernel_id>.sock``. A Unix socket path must fit in
@@ -99,16 +119,30 @@ def socket_path(kernel_id: str, runtime_dir: str | Path) -> Path:
     """
     if not is_kernel_id(kernel_id):
         raise ValueError(f"not a kernel id: {kernel_id!r}")
-    path = socket_dir(runtime_dir) / f"{kernel_id}.sock"
+    path = socket_dir(runtime_dir, tag) / f"{kernel_id}.sock"
     if len(os.fsencode(path)) <= MAX_UNIX_PATH:
         return path
     digest = hashlib.sha256(os.fsencode(Path(runtime_dir).absolute())).hexdigest()[:12]
-    return Path(tempfile.gettempdir()) / f"{SUBDIR}-{user_tag()}" / f"{digest}-{kernel_id}.sock"
+    return socket_dir(tempfile.gettempdir(), tag) / f"{digest}-{kernel_id}.sock"
 
 
-def port_file_path(kernel_id: str, runtime_dir: str | Path) -> Path:
+def port_file_path(kernel_id: str, runtime_dir: str | Path, tag: str = "") -> Path:
     """The file (0600) in which a kernel on the loopback (TCP) transport writes its port:
     always on Windows, on POSIX with ``GGBMAGIC_TRANSPORT=tcp``."""
     if not is_kernel_id(kernel_id):
         raise ValueError(f"not a kernel id: {kernel_id!r}")
-    return socket_dir(runtime_dir) / f"{kernel_id}.port"
+    return socket_dir(runtime_dir, tag) / f"{kernel_id}.port"
+
+
+def candidates(kernel_id: str, runtime_dir: str | Path, key: bytes, *,
+               tcp: bool) -> list[Path]:
+    """Where the kernel's socket (or port file, *tcp*) may be, in the order the kernel
+    tries them: the usual place, then, with a connection key, the kernel's own fallback
+    directory (:func:`fallback_tag`).
+
+    >>> [p.parent.name.count("-") for p in candidates("k1", "/r", b"key", tcp=True)]
+    [1, 2]
+    """
+    place = port_file_path if tcp else socket_path
+    tags = ["", fallback_tag(key, kernel_id)] if key else [""]
+    return [place(kernel_id, runtime_dir, tag) for tag in tags]

@@ -56,7 +56,7 @@ from websockets.asyncio.client import ClientConnection, connect, unix_connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 from . import paths, protocol
-from .sockfiles import read_port_file
+from .sockfiles import is_private_dir, read_port_file
 
 __all__ = [
     "MAX_FRAME_BYTES",
@@ -207,7 +207,7 @@ class OOBRelayHandler(WebSocketMixin, WebSocketHandler, JupyterHandler):
             "ping_interval": None,
         }
         try:
-            kernel = await _open_listener(kernel_id, runtime_dir, options)
+            kernel = await _open_listener(kernel_id, runtime_dir, key, options)
         except (FileNotFoundError, ConnectionRefusedError, ValueError):
             # No socket or port file, or one left behind by a kernel that has gone:
             # the user has not (or no longer) loaded the extension in this kernel.
@@ -307,17 +307,23 @@ class OOBRelayHandler(WebSocketMixin, WebSocketHandler, JupyterHandler):
             await asyncio.wait({pump})
 
 
-async def _open_listener(kernel_id: str, runtime_dir: str,
+async def _open_listener(kernel_id: str, runtime_dir: str, key: bytes,
                          options: dict[str, Any]) -> ClientConnection:
     """Connect to the kernel's listener: its Unix socket, or the loopback port in its port
     file (always on Windows; on POSIX when the kernel runs with GGBMAGIC_TRANSPORT=tcp,
-    which leaves a port file and no socket)."""
-    path = paths.socket_path(kernel_id, runtime_dir)
-    port_file = paths.port_file_path(kernel_id, runtime_dir)
-    if sys.platform == "win32" or (not path.exists() and port_file.exists()):
-        port = read_port_file(port_file)
-        return await connect(f"ws://127.0.0.1:{port}/", **options)
-    return await unix_connect(str(path), **options)
+    which leaves a port file and no socket). The kernel puts them in the usual private
+    directory, or in its own fallback one when another user took that name first
+    (:func:`ggbmagic.paths.candidates`); only directories of ours are looked in."""
+    for path, port_file in zip(paths.candidates(kernel_id, runtime_dir, key, tcp=False),
+                               paths.candidates(kernel_id, runtime_dir, key, tcp=True),
+                               strict=True):
+        if sys.platform != "win32" and is_private_dir(path.parent) and path.exists():
+            return await unix_connect(str(path), **options)
+        if (sys.platform == "win32" or is_private_dir(port_file.parent)) and (
+                port_file.exists()):
+            port = read_port_file(port_file)
+            return await connect(f"ws://127.0.0.1:{port}/", **options)
+    raise FileNotFoundError(f"no ggbmagic listener for kernel {kernel_id}")
 
 
 def setup_handlers(serverapp: Any) -> None:

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from .errors import GgbError
 
-__all__ = ["private_dir", "read_port_file", "write_port_file"]
+__all__ = ["first_private_dir", "is_private_dir", "private_dir", "read_port_file",
+           "write_port_file"]
 
 log = logging.getLogger("ggbmagic")
 
@@ -55,6 +56,37 @@ def private_dir(path: Path) -> None:
     os.chmod(path, 0o700)  # first: nobody else can add entries while we empty it
     if mode & 0o077:
         _empty(path, mode)
+
+
+def first_private_dir(places: list[Path]) -> Path:
+    """The first of *places* (files) whose directory :func:`private_dir` accepts.
+
+    Another user may have taken the usual directory's name first in a shared runtime
+    directory or in ``/tmp`` (issue 15); the next place is then the kernel's own fallback
+    directory, whose name they cannot guess (:func:`ggbmagic.paths.fallback_tag`).
+    Raises the first refusal when no place is usable.
+    """
+    first: GgbError | None = None
+    for place in places:
+        try:
+            private_dir(place.parent)
+        except GgbError as exc:
+            first = first or exc
+            continue
+        if first is not None:
+            log.warning("ggbmagic: %s; using %s instead", first, place.parent)
+        return place
+    assert first is not None, "no places given"
+    raise first
+
+
+def is_private_dir(path: Path) -> bool:
+    """Whether *path* is a real directory of ours (what the relay accepts to look in)."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and _owned(info)
 
 
 def _empty(path: Path, mode: int) -> None:

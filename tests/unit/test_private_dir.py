@@ -7,6 +7,7 @@ permission checks), so they check the same thing for root as for anyone.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -23,7 +24,7 @@ from websockets.sync.client import unix_connect
 
 from ggbmagic.channel import Channel
 from ggbmagic.errors import GgbError
-from ggbmagic.paths import socket_dir, socket_path
+from ggbmagic.paths import fallback_tag, socket_dir, socket_path
 from ggbmagic.sockfiles import private_dir
 
 KERNEL_ID = "5d1c2a9e-7b2d-4e4a-9a43-0e7f5b3c9d11"
@@ -86,8 +87,9 @@ def test_another_users_directory_does_not_lock_us_out(shared: Path) -> None:
         ch.stop()
 
 
-def test_our_directory_owned_by_someone_else_is_refused(shared: Path) -> None:
-    # Someone made *our* directory name first: we must not put our socket in it.
+def test_our_directory_owned_by_someone_else_is_refused_without_a_key(shared: Path) -> None:
+    # Someone made *our* directory name first: we must not put our socket in it. Without
+    # a connection key (no kernel) there is no fallback name they could not guess.
     ours = socket_dir(shared)
     ours.mkdir(mode=0o700)
     as_nobody(ours)
@@ -95,6 +97,79 @@ def test_our_directory_owned_by_someone_else_is_refused(shared: Path) -> None:
     with pytest.raises(GgbError, match=r"belongs to another user.*Remove it"):
         ch.start()
     ch.stop()
+
+
+KEY = b"the kernel's connection key"
+
+
+def relay_reaches(runtime: Path, key: bytes, tcp: bool) -> bool:
+    """Whether the relay's own lookup (server._open_listener) finds a listener that
+    proves it is this kernel's."""
+    from ggbmagic import protocol, server
+
+    async def go() -> bool:
+        options: dict[str, Any] = {"additional_headers": {
+            protocol.RELAY_CHALLENGE_HEADER: "c"}, "open_timeout": 10}
+        ws = await server._open_listener(KERNEL_ID, str(runtime), key, options)
+        try:
+            assert ws.response is not None
+            return bool(ws.response.headers.get(protocol.RELAY_PROOF_HEADER)
+                        == protocol.relay_proof(key, KERNEL_ID, "c"))
+        finally:
+            await ws.close()
+
+    return asyncio.run(go())
+
+
+@pytest.mark.parametrize("tcp", [False, True], ids=["unix", "tcp"])
+@pytest.mark.parametrize("squat", ["directory", "file"])
+def test_a_squatter_cannot_keep_ggbmagic_from_starting(shared: Path, tcp: bool,
+                                                       squat: str) -> None:
+    # Issue 15: another user creates ggbmagic-<our uid> first (a directory of theirs, or
+    # a file). The kernel starts in its own fallback directory, whose name is an HMAC of
+    # its id under the connection key, and the relay finds it there.
+    ours = socket_dir(shared)
+    if squat == "directory":
+        ours.mkdir(mode=0o777)
+    else:
+        ours.write_text("")
+    as_nobody(ours)
+    ch = Channel(kernel_id=KERNEL_ID, runtime_dir=shared, send=nothing, hello=nothing,
+                 proof_key=KEY, use_tcp=tcp)
+    ch.start()
+    try:
+        place = ch._server.port_file if tcp else ch.socket_path  # OOBServer.port_file
+        assert place is not None
+        assert place.parent == socket_dir(shared, fallback_tag(KEY, KERNEL_ID))
+        info = place.parent.lstat()
+        assert info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) == 0o700
+        assert relay_reaches(shared, KEY, tcp)
+    finally:
+        ch.stop()
+    assert not place.exists()
+
+
+def test_a_squatted_tmp_fallback_is_not_a_dead_end(
+        tmp_path: Path, shared: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A runtime directory too deep for a Unix socket path sends the socket to
+    # <tmp>/ggbmagic-<uid>: another user may take that name first, too. (<tmp> is a
+    # shared directory of this test's own, not the machine's /tmp.)
+    monkeypatch.setattr(tempfile, "tempdir", str(shared))
+    deep = tmp_path / ("d" * 90)
+    deep.mkdir()
+    tmp_dir = socket_path(KERNEL_ID, deep).parent
+    assert tmp_dir == socket_dir(shared)
+    tmp_dir.mkdir(mode=0o755)
+    as_nobody(tmp_dir)
+    ch = Channel(kernel_id=KERNEL_ID, runtime_dir=deep, send=nothing, hello=nothing,
+                 proof_key=KEY)
+    ch.start()
+    try:
+        assert ch.socket_path == socket_path(KERNEL_ID, deep, fallback_tag(KEY, KERNEL_ID))
+        assert ch.socket_path.parent.parent == shared
+        assert relay_reaches(deep, KEY, tcp=False)
+    finally:
+        ch.stop()
 
 
 def test_a_symlink_in_place_of_the_directory_is_refused(shared: Path, short_tmp: Path) -> None:
