@@ -7,6 +7,12 @@ oldest go first when it is full, counted in ``dropped``), and at most one drain 
 posted to the kernel's asyncio loop at a time. Without a running loop (plain IPython)
 the queue waits for :meth:`MainThreadDispatcher.drain`, which every API call runs.
 
+Kernel ▸ Interrupt must reach a callback that blocks. ipykernel sends SIGINT, but it
+ignores SIGINT outside its message handlers, and a drain runs between them: a blocked
+callback ignored the interrupt (30 s, issue 15). So on the main thread each callback runs
+with Python's own SIGINT handler: the interrupt raises KeyboardInterrupt in it, which
+ends that callback only (reported once); the queue goes on, so later events still arrive.
+
 >>> d = MainThreadDispatcher(maxlen=2)
 >>> ran = []
 >>> for i in range(3):
@@ -18,10 +24,12 @@ the queue waits for :meth:`MainThreadDispatcher.drain`, which every API call run
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 __all__ = ["DEFAULT_MAXLEN", "MainThreadDispatcher"]
@@ -47,6 +55,8 @@ class MainThreadDispatcher:
         self._lock = threading.Lock()
         self._scheduled = False
         self.dropped = 0
+        #: Callbacks that Kernel ▸ Interrupt (SIGINT) ended.
+        self.interrupted = 0
 
     @property
     def maxlen(self) -> int:
@@ -97,6 +107,27 @@ class MainThreadDispatcher:
                     return
                 fn, arg = self._queue.popleft()
             try:
-                fn(arg)
+                with _interruptible():
+                    fn(arg)
+            except KeyboardInterrupt:
+                self.interrupted += 1
+                log.warning("ggbmagic: an event callback was interrupted (Kernel ▸ Interrupt)")
             except Exception:  # callers catch their own; this keeps the queue alive
                 log.exception("ggbmagic: a queued callback failed")
+
+
+@contextlib.contextmanager
+def _interruptible() -> Iterator[None]:
+    """SIGINT raises KeyboardInterrupt inside the block (main thread only: elsewhere
+    Python delivers no signal, and ``signal.signal`` would raise)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        # None: a handler set outside Python, which cannot be put back; Python's own is
+        # the safe choice (an interrupt raises instead of killing the kernel).
+        signal.signal(signal.SIGINT, signal.default_int_handler if previous is None
+                      else previous)

@@ -104,3 +104,28 @@ def test_maxlen_must_be_positive() -> None:
 def test_doctests() -> None:
     result = doctest.testmod(dispatch)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_sigint_interrupts_a_callback_even_where_the_kernel_ignores_it() -> None:
+    # ipykernel ignores SIGINT between its message handlers, where callbacks run. The
+    # callback gets Python's own handler: a real SIGINT raises KeyboardInterrupt in it,
+    # which ends that callback only; the next one runs, and the kernel's handler is back.
+    import signal
+
+    ran: list[str] = []
+
+    def blocked(_: Any) -> None:
+        signal.raise_signal(signal.SIGINT)  # Kernel ▸ Interrupt, while it "blocks"
+        ran.append("not interrupted")
+
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        d = MainThreadDispatcher()
+        d.post(blocked, None)
+        d.post(ran.append, "later")
+        d.drain()
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert ran == ["later"]
+    assert d.interrupted == 1
