@@ -42,8 +42,11 @@ async def _holder(port: int, until: float, count: list[int], holders: int) -> No
                 count[0] += 1
                 if count[0] == holders:
                     print("flooding", flush=True)  # every holder got in at least once
-            # Hold it, silent, until the kernel closes it (or the flood ends).
-            await asyncio.wait_for(reader.read(), max(0.0, until - time.monotonic()))
+            while (await reader.readline()).strip():
+                pass  # the rest of the response's headers
+            # Hold it, silent, until the kernel says anything (its close frame: it is
+            # pushing us out) or closes; then make a new one at once.
+            await asyncio.wait_for(reader.read(1), max(0.0, until - time.monotonic()))
         except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError):
             pass
         finally:
