@@ -31,8 +31,8 @@ export const DEFAULT_SETTINGS: GgbSettings = {
 
 /** What the bridge needs from JupyterLab; index.ts provides it. */
 export interface BridgeHost {
-  /** `serverSettings.wsUrl` and `.token` of the kernel connection. */
-  server(): { wsUrl: string; token: string };
+  /** `serverSettings.wsUrl`, `.token` and `.appendToken` of the kernel connection. */
+  server(): { wsUrl: string; token: string; appendToken: boolean };
   settings(): GgbSettings;
   /** Resolves once the settings registry has answered (or failed). */
   readonly settingsLoaded: Promise<void>;

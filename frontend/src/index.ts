@@ -64,7 +64,7 @@ function activate(
   const host: BridgeHost = {
     server: () => {
       const s = app.serviceManager.serverSettings;
-      return { wsUrl: s.wsUrl, token: s.token };
+      return { wsUrl: s.wsUrl, token: s.token, appendToken: s.appendToken };
     },
     settings: () => settings,
     settingsLoaded,

@@ -21,8 +21,8 @@ type SocketState = 'idle' | 'connecting' | 'authenticating' | 'welcomed';
 
 export interface RelayOptions {
   readonly kernelId: string;
-  /** `serverSettings.wsUrl` and `.token` of the kernel connection. */
-  server(): { wsUrl: string; token: string };
+  /** `serverSettings.wsUrl`, `.token` and `.appendToken` of the kernel connection. */
+  server(): { wsUrl: string; token: string; appendToken: boolean };
   /** The kernel's token to say hello with, or null while no connection is wanted. */
   token(): string | null;
   /** Whether frames sent while the socket is down are kept for the next connection. */
@@ -58,7 +58,7 @@ export class RelayConnection {
       return;
     }
     const server = this.options.server();
-    const url = relayUrl(server.wsUrl, this.options.kernelId, server.token);
+    const url = relayUrl(server.wsUrl, this.options.kernelId, server.token, server.appendToken);
     let ws: WebSocket;
     try {
       ws = new WebSocket(url);

@@ -11,14 +11,23 @@ export const RELAY_PREFIX = ['ggbmagic', 'oob'];
  *
  * `wsUrl` is `ServerConnection.ISettings.wsUrl`, which already carries the server's
  * base URL (e.g. `ws://host/user/alice/`), so JupyterHub-style prefixes keep working.
- * The token goes in the query string only when there is one, as JupyterLab does for
- * kernel sockets; an empty token means the cookie authenticates the upgrade.
+ * Authenticated as JupyterLab's own kernel sockets are (`@jupyterlab/services`
+ * KernelConnection): the token goes in the query string only when `appendToken` says so
+ * (`ServerConnection.ISettings.appendToken`: outside a browser, or a WebSocket host other
+ * than the page's). Otherwise the page's login cookie authenticates the upgrade, and the
+ * token stays out of every URL, so out of the server's request log (issue 15: Tornado
+ * logs the URI of each relay 404/502/503).
  *
- * @example relayUrl('ws://h/user/a/', 'k-1', '') === 'ws://h/user/a/ggbmagic/oob/k-1'
+ * @example relayUrl('ws://h/user/a/', 'k-1', 'secret', false) === 'ws://h/user/a/ggbmagic/oob/k-1'
  */
-export function relayUrl(wsUrl: string, kernelId: string, token: string): string {
+export function relayUrl(
+  wsUrl: string,
+  kernelId: string,
+  token: string,
+  appendToken: boolean
+): string {
   const url = URLExt.join(wsUrl, ...RELAY_PREFIX, encodeURIComponent(kernelId));
-  return token ? `${url}?token=${encodeURIComponent(token)}` : url;
+  return appendToken && token ? `${url}?token=${encodeURIComponent(token)}` : url;
 }
 
 /**

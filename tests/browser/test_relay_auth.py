@@ -14,6 +14,7 @@ import pytest
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
+from ._lab import LabPage
 from ._server import LabServer
 
 # The relay is the same whichever GeoGebra the page would get; no page is opened here.
@@ -59,3 +60,32 @@ def test_relay_kernel_without_ggbmagic_is_503(lab_server: LabServer, kernel_id: 
     status, body = _status(url, {"Authorization": f"token {lab_server.token}"})
     assert status == 503
     assert "%load_ext ggbmagic" in json.loads(body)["message"]
+
+
+def test_the_page_opens_the_relay_with_no_token_in_any_url(lab: LabPage, nb_name: str) -> None:
+    """Issue 15: the page put ``?token=`` on the relay URL, which JupyterLab's own kernel
+    sockets in the same page do not, and Tornado logged the URI of every relay 503 after a
+    kernel restart. The relay is authenticated as those sockets are (the login cookie)."""
+    server = lab.server
+    lab.record_oob_sockets()
+    server.create_notebook(nb_name)
+    lab.goto_notebook(nb_name)
+    lab.run(nb_name, "%load_ext ggbmagic\n%ggb A = (1, 2)", clean=True)
+    lab.wait_ggb_ready(lab.kernel_id(nb_name))
+    log_start = len(server.log_text())
+    before = len(lab.oob_sockets())
+    lab.restart_kernel(nb_name)
+    # The browser reconnects to a kernel without ggbmagic: the relay refuses (503), and
+    # the server logs those requests with their URI.
+    lab.page.wait_for_function(
+        f"() => window.__ggbmOob.length >= {before + 1} && "
+        f"window.__ggbmOob[{before}].closed !== null", timeout=60_000)
+    lab.run(nb_name, "%load_ext ggbmagic\n%ggb B = (3, 4)", clean=True)
+    lab.wait_ggb_ready(lab.kernel_id(nb_name))
+    sockets = lab.oob_sockets()
+    assert len(sockets) >= before + 2  # refused after the restart, then welcomed
+    for s in sockets:
+        assert "token" not in s["url"] and server.token not in s["url"], s["url"]
+    log = server.log_text()[log_start:]
+    assert "ggbmagic/oob" in log, log[-2000:]  # the refusals were logged
+    assert server.token not in log
