@@ -37,7 +37,6 @@ from typing import Any
 from websockets.asyncio.server import Server, ServerConnection, serve, unix_serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
-from websockets.protocol import State
 
 from . import protocol
 from .errors import GgbError
@@ -45,6 +44,7 @@ from .paths import candidates
 from .ratelog import RateLimitedLog
 from .sockfiles import first_private_dir, write_port_file
 from .transport.admission import Admission
+from .transport.guarded import GuardedConnection, drop
 
 __all__ = ["AUTH_TIMEOUT", "HANDSHAKE_MAX_BYTES", "HARD_LIMIT_FACTOR", "MAX_UNAUTHENTICATED",
            "PROTECTED_AGE", "Counters", "OOBServer", "tcp_from_environment"]
@@ -72,7 +72,6 @@ ANSWER_BACKLOG = 16 * 1024
 
 CLOSE_UNAUTHORIZED = 4001
 CLOSE_TOO_BIG = 1009
-CLOSE_TRY_AGAIN_LATER = 1013
 
 #: ``GGBMAGIC_TRANSPORT=tcp`` makes a POSIX kernel listen on a loopback port, as on
 #: Windows (the relay finds the port file); ``unix`` or unset keeps the Unix socket.
@@ -142,6 +141,7 @@ class OOBServer:
         self._admission: Admission[ServerConnection] = Admission(MAX_UNAUTHENTICATED,
                                                                  PROTECTED_AGE)
         self._deadlines: dict[ServerConnection, asyncio.TimerHandle] = {}
+        self.handshake_max_bytes = HANDSHAKE_MAX_BYTES
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._stopping: asyncio.Event | None = None
@@ -259,17 +259,17 @@ class OOBServer:
     # --- admission: every connection from its accept to its hello --------------------
 
     def _guarded_connection(self, *args: Any, **kwargs: Any) -> ServerConnection:
-        conn = _GuardedConnection(*args, **kwargs)
+        conn = GuardedConnection(*args, **kwargs)
         conn.guard = self
         return conn
 
-    def _accepted(self, conn: _GuardedConnection) -> None:
+    def accepted(self, conn: ServerConnection) -> None:
         """A new connection: find it a place in the waiting room, start its deadline."""
         loop = asyncio.get_running_loop()
         victim = self._admission.arrive(conn, loop.time())
         if victim is not None:
             self._counters.pushed_out += 1
-            _drop(victim, "too many connections without hello")
+            drop(victim, "too many connections without hello")
         if victim is not conn:
             self._deadlines[conn] = loop.call_later(AUTH_TIMEOUT, self._expired, conn)
 
@@ -278,19 +278,19 @@ class OOBServer:
         if conn in self._admission:
             self._counters.auth_failures += 1
             self._admission.leave(conn)
-            _drop(conn, "no hello in time")
+            drop(conn, "no hello in time")
 
-    def _admitted(self, conn: ServerConnection) -> None:
+    def admitted(self, conn: ServerConnection) -> None:
         """*conn* said hello (or is gone): it no longer counts against the waiting room."""
         self._admission.leave(conn)
         deadline = self._deadlines.pop(conn, None)
         if deadline is not None:
             deadline.cancel()
 
-    def _handshake_too_large(self, conn: ServerConnection) -> None:
+    def handshake_too_large(self, conn: ServerConnection) -> None:
         self._counters.handshakes_too_large += 1
-        self._admitted(conn)
-        _drop(conn, "")
+        self.admitted(conn)
+        drop(conn, "")
 
     # --- one connection -------------------------------------------------------------
 
@@ -298,7 +298,7 @@ class OOBServer:
         authenticated = await self._authenticate(ws)
         if not authenticated:
             return
-        self._admitted(ws)
+        self.admitted(ws)
         self._raise_limit(ws)
         try:
             await ws.send(protocol.encode(protocol.welcome(self.kernel_id, self._max_frame())))
@@ -364,44 +364,6 @@ class OOBServer:
         with contextlib.suppress(ConnectionClosed):  # the read loop sees the close next
             await ws.send(text)
 
-
-
-class _GuardedConnection(ServerConnection):
-    """A server connection that reports its accept and loss to the :class:`OOBServer`
-    and refuses an HTTP handshake longer than :data:`HANDSHAKE_MAX_BYTES`."""
-
-    guard: OOBServer
-    _request_bytes = 0
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        super().connection_made(transport)
-        self.guard._accepted(self)
-
-    def data_received(self, data: bytes) -> None:
-        if self.request is None:  # still reading the HTTP request
-            self._request_bytes += len(data)
-            if self._request_bytes > HANDSHAKE_MAX_BYTES:
-                self.guard._handshake_too_large(self)
-                return
-        super().data_received(data)
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.guard._admitted(self)
-        super().connection_lost(exc)
-
-
-def _drop(conn: ServerConnection, reason: str) -> None:
-    """Close *conn* now, without waiting for its peer (who may never answer): with 1013
-    (try again later) if its WebSocket is open, else just the socket."""
-    transport = conn.transport
-    if transport is None or transport.is_closing():
-        return
-    if conn.protocol.state is State.OPEN and reason:
-        with contextlib.suppress(Exception):
-            conn.protocol.send_close(CLOSE_TRY_AGAIN_LATER, reason)
-            for data in conn.protocol.data_to_send():
-                transport.write(data)
-    transport.close()  # flushes the few bytes above, then frees the socket
 
 
 def _closed_with(exc: ConnectionClosed, code: int) -> bool:
