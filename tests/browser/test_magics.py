@@ -53,11 +53,16 @@ def test_load_and_three_commands_in_one_cell(lab: LabPage, notebook: str) -> Non
 
 
 def test_script_stops_at_bad_line(lab: LabPage, notebook: str) -> None:
-    """Scenario 2: %%ggb with a bad line 3: the error names it; 1-2 ran, 4-5 did not."""
+    """Scenario 2: %%ggb with a bad line 5: the error names it; what came before ran,
+    what came after did not. A comment and a blank line come first, so the cell's line
+    number (5) differs from the command's index among the commands (3): an error that
+    counted commands instead of lines would say "line 3" (issue 20)."""
     lab.run(notebook, "%load_ext ggbmagic", clean=True)
     script = "\n".join([
         "%%ggb",
+        "# two points first",
         "P = (0, 0)",
+        "",
         "Q = (3, 4)",
         "bad = Frobnicate(P, Q)",
         "R = (5, 5)",
@@ -66,8 +71,9 @@ def test_script_stops_at_bad_line(lab: LabPage, notebook: str) -> None:
     cell = lab.run(notebook, script)
     assert not cell.errors, "a failing GeoGebra line is a UsageError, not a traceback"
     assert "UsageError" in cell.stderr, cell.text
-    # The cell's body line 3 (the line after %%ggb is line 1) and its text.
-    assert re.search(r"\bline 3\b", cell.stderr), cell.stderr
+    # The cell's body line 5 (the line after %%ggb is line 1) and its text.
+    assert re.search(r"\bline 5\b", cell.stderr), cell.stderr
+    assert not re.search(r"\bline 3\b", cell.stderr), cell.stderr
     assert "Frobnicate(P, Q)" in cell.stderr, cell.stderr
 
     check = lab.run(notebook, "print([ggb.exists(n) for n in ('P', 'Q', 'bad', 'R', 's')])",
