@@ -119,7 +119,8 @@
     const m = e && e.message !== undefined ? e.message : String(e);
     // GeoGebra's compiled code names its exception classes Class$S233 and the like:
     // the number changes with the build, the text after it is the message.
-    return String(m).replace(/^Class\$\w+: /, '');
+    // So are the property names in its TypeErrors ("reading 'wD'").
+    return String(m).replace(/^Class\$\w+: /, '').replace(/\(reading '[^']*'\)/, "(reading …)");
   }
 
   // --- running one probe --------------------------------------------------------------
