@@ -234,12 +234,19 @@ export class SizeFollower {
       this.check();
     };
     query.addEventListener('change', onChange);
-    this.unwatchPixelRatio = () => query.removeEventListener('change', onChange);
+    // Held here: a MediaQueryList that only its listener refers to may be garbage
+    // collected with the listener, and then no change would ever be reported.
+    this.pixelRatioQuery = query;
+    this.unwatchPixelRatio = () => {
+      this.pixelRatioQuery?.removeEventListener('change', onChange);
+      this.pixelRatioQuery = null;
+    };
   }
 
   private readonly throttle: Throttle;
   private readonly observer: ResizeObserver;
   private unwatchPixelRatio: () => void = () => undefined;
+  private pixelRatioQuery: MediaQueryList | null = null;
   private lastSize: Size | null = null;
   private force = false;
   private disposed = false;

@@ -13,6 +13,8 @@ import time
 import zipfile
 from typing import Any
 
+from tests.results import assert_created, point
+
 from ._lab import PNG_MAGIC, LabPage, check_image_outputs
 from ._nb7 import NotebookPage
 
@@ -273,7 +275,7 @@ def test_notebook7_inline(nb7: NotebookPage, nb7_notebook: str) -> None:
 def test_inline_by_default_from_the_traitlet(lab: LabPage, notebook: str) -> None:
     cell = lab.run(notebook, "%config GgbMagics.placement = 'inline'\n%load_ext ggbmagic\n"
                              "%ggb A = (1, 2)", clean=True)
-    assert re.search(r"A\s*=\s*\(1,\s*2\)", cell.text), cell.text
+    assert_created(cell.text, *point("A", 1, 2))
     assert sum(MIME in o.get("data", {}) for o in cell.outputs) == 1, cell.mimes()
     kid = lab.kernel_id(notebook)
     assert applet_has(lab, inline_applet_id(lab, kid), "A")
@@ -291,7 +293,7 @@ def test_inline_by_default_from_the_setting(lab: LabPage, notebook: str) -> None
         lab.page.reload()
         lab.wait_kernel(notebook)
         cell = lab.run(notebook, "%load_ext ggbmagic\n%ggb A = (1, 2)", clean=True)
-        assert re.search(r"A\s*=\s*\(1,\s*2\)", cell.text), cell.text
+        assert_created(cell.text, *point("A", 1, 2))
         assert sum(MIME in o.get("data", {}) for o in cell.outputs) == 1, cell.mimes()
         kid = lab.kernel_id(notebook)
         assert applet_has(lab, inline_applet_id(lab, kid), "A")

@@ -13,6 +13,8 @@ import time
 
 import pytest
 
+from tests.results import assert_created, point
+
 from ._lab import LabPage
 
 LOAD_AND_DISTANCE = """\
@@ -53,11 +55,16 @@ def test_load_and_three_commands_in_one_cell(lab: LabPage, notebook: str) -> Non
 
 
 def test_script_stops_at_bad_line(lab: LabPage, notebook: str) -> None:
-    """Scenario 2: %%ggb with a bad line 3: the error names it; 1-2 ran, 4-5 did not."""
+    """Scenario 2: %%ggb with a bad line 5: the error names it; what came before ran,
+    what came after did not. A comment and a blank line come first, so the cell's line
+    number (5) differs from the command's index among the commands (3): an error that
+    counted commands instead of lines would say "line 3" (issue 20)."""
     lab.run(notebook, "%load_ext ggbmagic", clean=True)
     script = "\n".join([
         "%%ggb",
+        "# two points first",
         "P = (0, 0)",
+        "",
         "Q = (3, 4)",
         "bad = Frobnicate(P, Q)",
         "R = (5, 5)",
@@ -66,8 +73,9 @@ def test_script_stops_at_bad_line(lab: LabPage, notebook: str) -> None:
     cell = lab.run(notebook, script)
     assert not cell.errors, "a failing GeoGebra line is a UsageError, not a traceback"
     assert "UsageError" in cell.stderr, cell.text
-    # The cell's body line 3 (the line after %%ggb is line 1) and its text.
-    assert re.search(r"\bline 3\b", cell.stderr), cell.stderr
+    # The cell's body line 5 (the line after %%ggb is line 1) and its text.
+    assert re.search(r"\bline 5\b", cell.stderr), cell.stderr
+    assert not re.search(r"\bline 3\b", cell.stderr), cell.stderr
     assert "Frobnicate(P, Q)" in cell.stderr, cell.stderr
 
     check = lab.run(notebook, "print([ggb.exists(n) for n in ('P', 'Q', 'bad', 'R', 's')])",
@@ -150,7 +158,7 @@ def test_reload_page_same_kernel(lab: LabPage, notebook: str) -> None:
     assert status.stdout.split() == ["2", "1", "ready"], status.text
     # The re-attached comm carries the commands.
     cell = lab.run(notebook, "%ggb C = (7, 8)", clean=True)
-    assert re.search(r"C\s*=\s*\(7,\s*8\)", cell.text), cell.text
+    assert_created(cell.text, *point("C", 7, 8))
     check = lab.run(notebook, "print(ggb.coords('C'), ggb.channel.counters.connections)",
                     clean=True)
     assert check.stdout.strip() == "(7.0, 8.0) 2"
@@ -202,7 +210,7 @@ def test_restart_kernel_and_reload_extension(lab: LabPage, notebook: str) -> Non
     assert before.stdout.strip() == "False", "the restart did not give a fresh kernel"
 
     cell = lab.run(notebook, "%load_ext ggbmagic\n%ggb E = (2, 3)\n", clean=True)
-    assert re.search(r"E\s*=\s*\(2,\s*3\)", cell.text), cell.text
+    assert_created(cell.text, *point("E", 2, 3))
     lab.wait_ggb_ready(lab.kernel_id(notebook))
     check = lab.run(notebook, "print(ggb.coords('E'))", clean=True)
     assert check.stdout.strip() == "(2.0, 3.0)"

@@ -13,6 +13,8 @@ import re
 import time
 import zipfile
 
+from tests.results import assert_created, point
+
 from ._lab import check_image_outputs
 from ._nb7 import RIGHT_AREA, NotebookPage
 
@@ -109,7 +111,7 @@ def test_reload_page_same_kernel(nb7: NotebookPage, nb7_notebook: str) -> None:
     nb7.wait_kernel(nb7_notebook)
     assert nb7.kernel_id(nb7_notebook) == kid, "the reload must keep the same kernel"
     cell = nb7.run(nb7_notebook, "%ggb C = (7, 8)", clean=True)
-    assert re.search(r"C\s*=\s*\(7,\s*8\)", cell.text), cell.text
+    assert_created(cell.text, *point("C", 7, 8))
     nb7.wait_ggb_ready(kid, timeout_ms=5_000)
     assert nb7.run(nb7_notebook, "print(ggb.coords('C'))", clean=True).stdout.strip() \
         == "(7.0, 8.0)"
@@ -125,7 +127,7 @@ def test_collapsed_panel_comes_back_with_open_and_the_palette(
     nb7.collapse_right_area()
     assert not nb7.ggb_panel(kid).first.is_visible()
     hidden = nb7.run(nb7_notebook, "%ggb B = (3, 4)", clean=True)
-    assert re.search(r"B\s*=\s*\(3,\s*4\)", hidden.text), hidden.text
+    assert_created(hidden.text, *point("B", 3, 4))
 
     nb7.run(nb7_notebook, "%ggb --open", clean=True)
     nb7.ggb_panel(kid).first.wait_for(state="visible", timeout=5_000)
@@ -159,5 +161,5 @@ def test_no_place_for_the_panel_says_so_at_once(nb7: NotebookPage, nb7_notebook:
     assert elapsed < 15, f"the diagnosis took {elapsed:.1f} s"
 
     inline = nb7.run(nb7_notebook, "%ggb --open --inline\n%ggb A = (1, 2)", clean=True)
-    assert re.search(r"A\s*=\s*\(1,\s*2\)", inline.text), inline.text
+    assert_created(inline.text, *point("A", 1, 2))
     assert nb7.ggb_panels() == []

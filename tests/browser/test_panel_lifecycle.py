@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import itertools
 import json
-import re
+
+from tests.results import assert_created, point
 
 from ._lab import LabPage
 
@@ -68,7 +69,7 @@ def test_closed_panel_says_how_to_reopen_and_open_brings_it_back(
     assert cell.seconds < PROMPT_S, f"the closed panel took {cell.seconds:.1f} s to say so"
 
     opened = lab.run(notebook, "%ggb --open\n%ggb B = (3, 4)", clean=True)
-    assert re.search(r"B\s*=\s*\(3,\s*4\)", opened.text), opened.text
+    assert_created(opened.text, *point("B", 3, 4))
     lab.wait_ggb_ready(kid, timeout_ms=5_000)
     check = lab.run(notebook, "print(ggb.exists('B'))", clean=True)
     assert check.stdout.strip() == "True"
@@ -99,7 +100,7 @@ def test_reloading_the_page_fails_the_waiting_request_at_once(
     assert waited < PROMPT_S, f"the waiting request failed only after {waited:.1f} s"
     # The reloaded page takes over: the next request works.
     cell = lab.run(notebook, "%ggb C = (7, 8)", clean=True)
-    assert re.search(r"C\s*=\s*\(7,\s*8\)", cell.text), cell.text
+    assert_created(cell.text, *point("C", 7, 8))
 
 
 def test_open_with_another_app_rebuilds_the_applet(lab: LabPage, notebook: str) -> None:
@@ -118,7 +119,7 @@ def test_open_with_another_app_rebuilds_the_applet(lab: LabPage, notebook: str) 
         assert app == "geometry"
     # The new applet answers commands.
     again = lab.run(notebook, "%ggb C = (5, 6)", clean=True)
-    assert re.search(r"C\s*=\s*\(5,\s*6\)", again.text), again.text
+    assert_created(again.text, *point("C", 5, 6))
 
 
 # Drops every OOB connection from the kernel's side, as a relay restart would (each
@@ -173,7 +174,7 @@ def test_browser_reconnects_after_each_drop_with_a_growing_backoff(
         timeout=30_000)
     lab.run(nb_name, "import os\nch = ggb.channel\n" + BACK, clean=True)
     cell = lab.run(nb_name, "%ggb B = (3, 4)", clean=True)
-    assert re.search(r"B\s*=\s*\(3,\s*4\)", cell.text), cell.text
+    assert_created(cell.text, *point("B", 3, 4))
     sockets = lab.oob_sockets()
     assert [s["code"] for s in sockets[1:4]] == [1006, 1006, 1006], sockets
     _assert_backoff(_delays(sockets)[:3], [0, 1, 2])
@@ -184,7 +185,7 @@ def test_browser_reconnects_after_each_drop_with_a_growing_backoff(
         before = len(lab.oob_sockets())
         assert lab.run(nb_name, DROP.format(away=""), clean=True).stdout.strip() == "1"
         cell = lab.run(nb_name, f"%ggb P{drop} = ({drop}, {drop})", clean=True)
-        assert re.search(rf"P{drop}\s*=\s*\({drop},\s*{drop}\)", cell.text), cell.text
+        assert_created(cell.text, *point(f"P{drop}", drop, drop))
         sockets = lab.oob_sockets()
         assert len(sockets) == before + 1, sockets
         _assert_backoff(_delays(sockets)[-1:], [0])

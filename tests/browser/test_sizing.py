@@ -307,3 +307,66 @@ def test_fills_and_follows_with_device_pixel_ratio_2(hidpi_lab: LabPage, nb_name
             " return [c.width, c.height, b.width, b.height]; }", kid)
         assert abs(canvas[0] - 2 * canvas[2]) <= 2 and abs(canvas[1] - 2 * canvas[3]) <= 2, (
             f"canvas backing store {canvas[:2]} for a {canvas[2:]} CSS px canvas at dpr 2")
+
+
+DRAWN_RATIO = """(kid) => {
+  const panel = `.ggbmagic-panel[data-ggbmagic-kernel-id="${kid}"]`;
+  const canvas = document.querySelector(`${panel} .GeoGebraFrame canvas`);
+  if (canvas) {  // the real GeoGebra: backing-store pixels per CSS pixel
+    const b = canvas.getBoundingClientRect();
+    return b.width ? Math.round(10 * canvas.width / b.width) / 10 : null;
+  }
+  const drawn = document.querySelector(`${panel} [data-ggb-double-dpr]`);
+  return drawn ? Number(drawn.getAttribute('data-ggb-double-dpr')) : null;
+}"""
+
+
+#: Records the page's resolution media queries, so that the test can deliver the
+#: ``change`` a real zoom delivers. Measured with Chromium 156: the DevTools protocol's
+#: Emulation.setDeviceMetricsOverride changes ``devicePixelRatio`` (and the canvas
+#: backing stores that follow it), but reports a media query change only when the
+#: viewport's CSS size changes too, which would resize the applet and hide what is
+#: tested here (a ratio change at an unchanged size).
+RESOLUTION_QUERIES = """(() => {
+  const original = window.matchMedia.bind(window);
+  window.__ggbResolutionQueries = [];
+  window.matchMedia = (text) => {
+    const query = original(text);
+    if (/resolution/.test(text)) window.__ggbResolutionQueries.push(query);
+    return query;
+  };
+})();"""
+
+
+def test_a_ratio_change_mid_session_redraws_at_the_new_ratio(lab: LabPage,
+                                                               nb_name: str) -> None:
+    """Browser zoom or a move to another screen changes the device pixel ratio and not
+    the CSS size: GeoGebra's setSize at an unchanged size keeps the old backing store,
+    so the product must call recalculateEnvironments() (issue 20: no test changed the
+    ratio while the applet was running, so removing that call broke nothing)."""
+    lab.page.add_init_script(RESOLUTION_QUERIES)
+    lab.server.create_notebook(nb_name)
+    lab.goto_notebook(nb_name)
+    kid, first = start(lab, nb_name)
+    assert first["dpr"] == 1, first
+    assert lab.page.evaluate(DRAWN_RATIO, kid) == 1
+    before = assert_fills(lab, kid, "at ratio 1")
+    size = lab.page.viewport_size
+    assert size is not None
+    cdp = lab.page.context.new_cdp_session(lab.page)
+    try:
+        cdp.send("Emulation.setDeviceMetricsOverride", {
+            "width": size["width"], "height": size["height"], "deviceScaleFactor": 2,
+            "mobile": False})
+        assert lab.page.evaluate("() => window.devicePixelRatio") == 2
+        delivered = lab.page.evaluate(
+            "() => window.__ggbResolutionQueries.filter(q => !q.matches)"
+            ".map(q => (q.dispatchEvent(new Event('change')), q.media))")
+        assert delivered, "the product watches no resolution media query"
+        # Waits for the redraw the ratio change must cause; fails after FOLLOW_MS.
+        lab.page.wait_for_function(f"(kid) => ({DRAWN_RATIO})(kid) === 2", arg=kid,
+                                   timeout=FOLLOW_MS)
+        after = assert_fills(lab, kid, "after the ratio changed to 2")
+        assert after["panel"] == before["panel"], "the CSS size was meant to stay"
+    finally:
+        cdp.detach()

@@ -1,34 +1,41 @@
 /*
- * Conformance harness, page side. Loaded after a deployggb.js (the real GeoGebra's or
- * the test double's) on a plain page; builds applets the way the product's loader does
- * (new GGBApplet(params, true), setHTML5Codebase, inject into a fresh element) and runs
+ * Conformance harness, page side. Loaded on a plain page; builds applets with the
+ * product's own loader (frontend/lib/loader.js, which loads the deployggb.js named in the
+ * page's query: the real GeoGebra's or the test double's) and runs
  * one probe at a time, recording for each step what came back, what was thrown, which
  * callbacks were called and which listener events fired, all as plain JSON.
  */
 (function () {
   'use strict';
-  const CODEBASE = new URLSearchParams(location.search).get('codebase') || '';
-  let counter = 0;
+  const query = new URLSearchParams(location.search);
+  const CODEBASE = query.get('codebase') || '';
+  const DEPLOYGGB = query.get('deployggb') || '';
+  // The product's own loader (frontend/src/loader.ts, compiled to frontend/lib and
+  // served under /product/): the applets are built with exactly the parameters the
+  // product uses (disableAutoScale, scale, ggbBase64, appName, ...), not a copy of them.
+  const loader = import('/product/loader.js');
 
-  function newApplet() {
-    counter += 1;
-    const id = 'conf_' + counter;
+  async function build(options) {
+    options = options || {};
+    const { createApplet } = await loader;
     const host = document.createElement('div');
-    host.id = id + '_container';
+    // A laid-out host: the loader builds at its size (800x600, as before).
+    host.style.width = '800px';
+    host.style.height = '600px';
     document.body.appendChild(host);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('applet did not load in 60 s')), 60000);
-      const params = {
-        id: id, appName: 'classic', width: 800, height: 600,
-        showToolBar: false, showMenuBar: false, showAlgebraInput: false,
-        errorDialogsActive: false, showResetIcon: false, enableRightClick: true,
-        preventFocus: true,
-        appletOnLoad: (api) => { clearTimeout(timer); resolve({ id, host, api: api || window[id] }); }
-      };
-      const applet = new window.GGBApplet(params, true);
-      if (CODEBASE) applet.setHTML5Codebase(CODEBASE);
-      applet.inject(host);
+    const handle = createApplet(host, {
+      deployggbUrl: DEPLOYGGB, html5Codebase: CODEBASE,
+      appName: options.appName || 'classic', width: 800, height: 600,
+      showToolBar: false, showMenuBar: false, showAlgebraInput: false,
+      ...(options.ggbBase64 ? { ggbBase64: options.ggbBase64 } : {})
     });
+    const api = await handle.ready;
+    return { id: handle.id, host, api, handle };
+  }
+
+  function discard(applet) {
+    try { applet.handle.destroy(); } catch (e) { /* already removed by a step */ }
+    applet.host.remove();
   }
 
   // --- normalizing answers to JSON --------------------------------------------------
@@ -112,7 +119,8 @@
     const m = e && e.message !== undefined ? e.message : String(e);
     // GeoGebra's compiled code names its exception classes Class$S233 and the like:
     // the number changes with the build, the text after it is the message.
-    return String(m).replace(/^Class\$\w+: /, '');
+    // So are the property names in its TypeErrors ("reading 'wD'").
+    return String(m).replace(/^Class\$\w+: /, '').replace(/\(reading '[^']*'\)/, "(reading …)");
   }
 
   // --- running one probe --------------------------------------------------------------
@@ -181,8 +189,12 @@
     return rec;
   }
 
+  // Applets a probe's steps built (S.build): removed with the probe's own.
+  const S_OTHERS = [];
+
   async function runProbe(probe, bounds) {
-    const { id, host, api } = await newApplet();
+    const applet = await build(probe.applet);
+    const api = applet.api;
     const result = { setup: [], steps: [], events: [] };
     try {
       for (const cmd of probe.setup || []) {
@@ -193,7 +205,8 @@
         }
       }
       const current = { step: 0 };
-      const S = {};
+      const S = { build: async (o) => { const a = await build(o); S_OTHERS.push(a); return a; },
+                  codebase: CODEBASE };
       const stop = listen(api, result.events, current);
       for (let i = 0; i < probe.steps.length; i++) {
         current.step = i;
@@ -204,15 +217,15 @@
       await sleep(bounds.settle);
       stop();
     } finally {
-      try { api.remove(); } catch (e) { /* the double and GeoGebra both have remove() */ }
-      host.remove();
-      try { delete window[id]; } catch (e) { /* non-configurable: harmless */ }
+      // The loader's destroy: api.remove(), the element and the global go.
+      discard(applet);
+      for (const other of S_OTHERS.splice(0)) discard(other);
     }
     return result;
   }
 
   window.__conformance = {
     runProbe,
-    version: async () => { const { id, host, api } = await newApplet(); const v = api.getVersion(); try { api.remove(); } catch (e) { /* */ } host.remove(); delete window[id]; return v; }
+    version: async () => { const a = await build(); const v = a.api.getVersion(); discard(a); return v; }
   };
 })();

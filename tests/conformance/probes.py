@@ -21,6 +21,8 @@ recorded from the real GeoGebra but not compared. Keep these few.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 
 __all__ = ["PROBES", "WARM_UP", "Probe"]
@@ -35,6 +37,8 @@ class Probe:
     real_only: str | None = None
     note: str = ""
     tags: tuple[str, ...] = field(default=())
+    #: Options of the probe's applet for the product's loader (``appName``, ``ggbBase64``).
+    applet: tuple[tuple[str, str], ...] = ()
 
     def as_js(self) -> dict[str, object]:
         steps = []
@@ -43,7 +47,16 @@ class Probe:
                 steps.append({"wait": s[len("wait:"):].strip()})
             else:
                 steps.append({"js": s, "callback": "CB" in s})
-        return {"id": self.id, "setup": list(self.setup), "steps": steps}
+        return {"id": self.id, "setup": list(self.setup), "steps": steps,
+                "applet": dict(self.applet)}
+
+    def digest(self) -> str:
+        """A hash of everything that decides the probe's answers: its code (setup, steps,
+        applet options) and where it runs. The record keeps it beside the answers, so an
+        edited probe whose answers were not re-recorded is noticed (issue 20)."""
+        what = {**self.as_js(), "fresh_page": self.fresh_page}
+        text = json.dumps(what, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def q(s: str) -> str:
@@ -308,6 +321,48 @@ PROBES: tuple[Probe, ...] = (
                                    labels("fa=Factor(x^2-1)"), "api.getValueString('fa')",
                                    labels("si=Simplify(x+x)"), "api.getValueString('si')"),
           real_only="the double refuses CAS commands loudly (it has no CAS either)"),
+    # --- the API calls the product makes (issue 20) ----------------------------------------
+    Probe("asyncEvalCommand", ("api.asyncEvalCommand('A=(1,2)')", "api.exists('A')",
+                               "api.asyncEvalCommand('Frob(1)')",
+                               "api.asyncEvalCommand('SetColor(A, \"red\")')",
+                               "api.getColor('A')")),
+    Probe("asyncEvalCommand of a lazily loaded command",
+          ("api.asyncEvalCommand('G=TriangleCenter(A,B,C,2)')", "api.getValueString('G')"),
+          setup=TRIANGLE, fresh_page=True),
+    Probe("recalculateEnvironments", ("api.recalculateEnvironments()", "api.exists('A')",
+                                      "api.getXcoord('A')"), setup=("A=(1,2)",)),
+    Probe("remove", ("api.remove()", "S.after = typeof api.getObjectNumber"),
+          setup=("A=(1,2)",),
+          note="what remove() answers and whether the API object survives it"),
+    Probe("setLabelVisible", ("api.setLabelVisible('A', false)", "api.getLabelVisible('A')",
+                              "api.setLabelVisible('A', true)", "api.getLabelVisible('A')"),
+          setup=("A=(1,2)",)),
+    Probe("setFixed", ("api.setFixed('A', true)", "api.isMoveable('A')",
+                       "api.setFixed('A', false)", "api.isMoveable('A')"),
+          setup=("A=(1,2)",)),
+    Probe("evalXML", ("api.evalXML('<element type=\"point\" label=\"P\">"
+                      "<coords x=\"3\" y=\"4\" z=\"1\"/></element>')",
+                      "api.exists('P')", "[api.getXcoord('P'), api.getYcoord('P')]",
+                      "api.getAllObjectNames()"),
+          setup=("A=(1,2)",)),
+    Probe("setPerspective", ("api.setPerspective('G')", "api.exists('A')",
+                             "api.setPerspective('AG')", "api.getObjectNumber()"),
+          setup=("A=(1,2)",)),
+    Probe("getVersion", ("typeof api.getVersion()", "api.getVersion().length > 0")),
+    Probe("appletOnLoad's argument",
+          ("new Promise(r => { const h = document.createElement('div');"
+           " h.style.width = '300px'; h.style.height = '200px'; document.body.appendChild(h);"
+           " const a = new GGBApplet({id: 'conf_raw', appName: 'classic', width: 300,"
+           " height: 200, appletOnLoad: x => r([typeof x, x === window.conf_raw,"
+           " typeof (x && x.evalCommandGetLabels)])}, true);"
+           " if (S.codebase) a.setHTML5Codebase(S.codebase); a.inject(h); S.rawHost = h; })",
+           "(window.conf_raw.remove(), S.rawHost.remove(), true)"),
+          fresh_page=True, note="older builds pass nothing: the loader falls back to window[id]"),
+    Probe("an applet built from ggbBase64",
+          ("S.b = api.getBase64()", "S.build({ggbBase64: S.b}).then(o => (S.o = o.api, true))",
+           "S.o.getAllObjectNames()", "[S.o.getXcoord('A'), S.o.getYcoord('A')]",
+           "S.o.getValueString('s')"),
+          setup=("A=(1,2)", "B=(4,6)", "s=Segment(A,B)")),
     # --- view commands -----------------------------------------------------------------------
     Probe("ZoomIn", (labels("ZoomIn(2)"), "wait: false"), setup=("A=(1,2)",),
           note="the zoom is animated: the wait step collects its events",

@@ -13,6 +13,7 @@ the double: the recorded file only ever holds answers of the real GeoGebra.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -40,9 +41,28 @@ BOUNDS = {"wait": 5000, "promise": 5000, "callback": 3000, "settle": 150}
 
 PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>ggbmagic conformance</title></head>
-<body><script src="{deployggb}"></script><script src="/conformance/harness.js"></script>
+<body><script src="/conformance/harness.js"></script>
 </body></html>
 """
+#: The product's compiled frontend (``npm run build:lib``, part of ``make install-dev``):
+#: the harness builds every applet with its ``loader.js``.
+PRODUCT_LIB = HERE.parents[1] / "frontend" / "lib"
+
+
+def product_modules(lib: Path = PRODUCT_LIB) -> dict[str, tuple[str, bytes]]:
+    """The compiled frontend's modules under ``/product/``, each also without its
+    ``.js``: tsc keeps the extensionless specifiers of the sources (``'./sizing'``),
+    which a browser resolves relative to the importing module's URL."""
+    if not (lib / "loader.js").is_file():
+        raise RuntimeError(f"{lib / 'loader.js'} is missing: build the frontend first "
+                           "(make install-dev, or cd frontend && npm run build:lib)")
+    out: dict[str, tuple[str, bytes]] = {}
+    for path in lib.rglob("*.js"):
+        url = "/product/" + path.relative_to(lib).as_posix()
+        body = ("application/javascript", path.read_bytes())
+        out[url] = body
+        out[url[:-len(".js")]] = body
+    return out
 
 
 class Session:
@@ -53,18 +73,20 @@ class Session:
             raise ValueError(which)
         self.which = which
         harness = ("application/javascript", HARNESS.read_bytes())
+        product = product_modules()
         if which == "real":
-            self.files: StaticServer = GeoGebraFiles(extra={"/conformance/harness.js": harness})
+            self.files: StaticServer = GeoGebraFiles(
+                extra={"/conformance/harness.js": harness, **product})
             deployggb = "/GeoGebra/deployggb.js"
             self.codebase = "/GeoGebra/HTML5/5.0/webSimple/"
         else:
             self.files = StaticServer(None, extra={
-                "/conformance/harness.js": harness,
+                "/conformance/harness.js": harness, **product,
                 "/double/deployggb.js": ("application/javascript", DOUBLE_JS.read_bytes())})
             deployggb = "/double/deployggb.js"
             self.codebase = ""
-        self.files.extra["/conformance/index.html"] = (
-            "text/html; charset=utf-8", PAGE.format(deployggb=deployggb).encode())
+        self.deployggb = deployggb
+        self.files.extra["/conformance/index.html"] = ("text/html; charset=utf-8", PAGE.encode())
         self.files.start()
         self.context = browser.new_context(viewport={"width": 1000, "height": 800})
         self.blocked: list[str] = []
@@ -83,8 +105,10 @@ class Session:
         page.on("console", lambda m: self.console.append(f"[{m.type}] {m.text}"))
         page.on("pageerror", lambda e: self.console.append(f"[pageerror] {e}"))
         codebase = self.files.url(self.codebase) if self.codebase else ""
-        page.goto(self.files.url("conformance/index.html") + f"?codebase={codebase}")
-        page.wait_for_function("() => !!window.__conformance && !!window.GGBApplet")
+        deployggb = self.files.url(self.deployggb.lstrip("/"))
+        page.goto(self.files.url("conformance/index.html")
+                  + f"?codebase={codebase}&deployggb={deployggb}")
+        page.wait_for_function("() => !!window.__conformance")
         return page
 
     def shared(self) -> Page:
@@ -127,7 +151,7 @@ def run_all(which: str, probes: tuple[Probe, ...] = PROBES) -> dict[str, Any]:
             try:
                 rows = {}
                 for probe in probes:
-                    row = s.run(probe)
+                    row = {"digest": probe.digest(), **s.run(probe)}
                     if probe.real_only:
                         row["real_only"] = probe.real_only
                     rows[probe.id] = row
@@ -138,7 +162,13 @@ def run_all(which: str, probes: tuple[Probe, ...] = PROBES) -> dict[str, Any]:
                 s.close()
         finally:
             browser.close()
-    return {"geogebra_version": version, "bounds_ms": BOUNDS, "rows": rows}
+    return {"geogebra_version": version, "bounds_ms": BOUNDS,
+            "harness_digest": harness_digest(), "rows": rows}
+
+
+def harness_digest() -> str:
+    """A hash of the page side of the run: how answers are taken and normalised."""
+    return hashlib.sha256(HARNESS.read_bytes()).hexdigest()[:16]
 
 
 def main(argv: list[str]) -> int:

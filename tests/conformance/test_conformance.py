@@ -21,7 +21,7 @@ from tests.browser._geogebra import REAL_GEOGEBRA_HINT, default_real_geogebra_di
 
 from .compare import differences
 from .probes import PROBES, Probe
-from .run import ANSWERS
+from .run import ANSWERS, harness_digest
 
 REPO = Path(__file__).resolve().parents[2]
 RECORDED: dict[str, Any] = json.loads(ANSWERS.read_text(encoding="utf-8"))
@@ -74,6 +74,17 @@ def test_recorded_from_the_real_geogebra() -> None:
 def test_every_probe_is_recorded() -> None:
     """The table and the file agree: re-record (make conformance-record) after editing."""
     assert sorted(RECORDED["rows"]) == sorted(p.id for p in PROBES)
+
+
+def test_every_answer_was_recorded_with_the_probe_as_it_is_now() -> None:
+    """An edited probe (its steps, setup, applet options or page) is compared with the
+    answers of its old code otherwise: the record keeps each probe's digest."""
+    stale = [p.id for p in PROBES
+             if RECORDED["rows"].get(p.id, {}).get("digest") != p.digest()]
+    assert not stale, ("edited since the record, re-record them with "
+                       f"make conformance-record: {stale}")
+    assert RECORDED.get("harness_digest") == harness_digest(), (
+        "harness.js changed since the record: re-record with make conformance-record")
 
 
 def test_few_rows_are_real_only() -> None:

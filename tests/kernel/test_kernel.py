@@ -14,6 +14,8 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import unix_connect
 
+from tests.results import assert_created, point
+
 from .client import KernelSession
 
 pytestmark = pytest.mark.kernel
@@ -129,7 +131,7 @@ def test_timeout_when_the_browser_stops_answering(loaded: KernelSession) -> None
     assert elapsed < 5
     loaded.player.answer = True
     ex = loaded.ok("%ggb C = (5, 5)")
-    assert "C = (5, 5)" in ex.data()[0]
+    assert_created(ex.data()[0], *point("C", 5, 5))
 
 
 def test_socket_is_private_and_unload_removes_it(loaded: KernelSession) -> None:
@@ -177,7 +179,7 @@ def test_malformed_and_oversized_frames_are_refused_and_counted(loaded: KernelSe
     player.send_raw(json.dumps({"v": 1, "type": "reply", "id": "nobody-waits", "ok": True}))
     # The kernel keeps working through the same connection.
     ex = loaded.ok("%ggb B = (3, 4)")
-    assert "B = (3, 4)" in ex.data()[0]
+    assert_created(ex.data()[0], *point("B", 3, 4))
     ex = loaded.ok("c = ggb.channel.counters\n"
                    "print(c.malformed, c.frame_too_large, c.bad_version, c.unknown_type, "
                    "c.unknown_ids)")

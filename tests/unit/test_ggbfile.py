@@ -163,3 +163,15 @@ def test_the_directory_is_synced_after_the_rename(tmp_path: Path,
     monkeypatch.setattr("os.fsync", spy)
     atomic_write(tmp_path / "lesson.ggb", GGB)
     assert synced == ["file", "dir"]
+
+
+def test_a_bomb_spread_over_members_is_refused_by_the_running_total() -> None:
+    # Issue 20: four members of 20 MiB each stay under the limit one by one, but unpack
+    # to 80 MiB together. Counting each member from zero would let this file through.
+    member = b"\0" * (20 * 1024 * 1024)
+    spread = make_zip({"geogebra.xml": XML, **{f"part{i}.bin": member for i in range(4)}})
+    assert len(spread) < 200_000
+    check_ggb(spread, Path("spread.ggb"), max_unpacked=81 * 1024 * 1024)  # all of it fits
+    with pytest.raises(GgbError, match="unpacks to more than") as refused:
+        check_ggb(spread, Path("spread.ggb"), max_unpacked=64 * 1024 * 1024)
+    assert "spread.ggb" in str(refused.value)

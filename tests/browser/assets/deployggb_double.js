@@ -2453,7 +2453,12 @@
       grid: params.showGrid !== false,
       axes: params.showAxes !== false,
       xZero: 215,
-      yZero: 315
+      yZero: 315,
+      // The device pixel ratio the view was drawn for. Like GeoGebra's canvas backing
+      // store it follows the ratio only when the applet is built, resized to another
+      // size, or told with recalculateEnvironments(): a setSize to the same size does
+      // nothing (docs/architecture.md, Sizing). Shown as data-ggb-double-dpr.
+      dpr: (root && root.devicePixelRatio) || 1
     };
     var container = opts.container || null;
     var api = {};
@@ -2471,6 +2476,7 @@
       if (!container || (root && root.__ggbDoubleNoRender)) return;
       container.style.width = view.width + 'px';
       container.style.height = view.height + 'px';
+      container.setAttribute('data-ggb-double-dpr', String(view.dpr));
       container.innerHTML = svgFromScene(buildScene(con, view), view);
     }
     function render() {
@@ -2539,6 +2545,9 @@
       evalCommand: function (s) { return runLines(s, false); },
       evalCommandGetLabels: function (s) { return runLines(s, true); },
       asyncEvalCommandGetLabels: function (s) { return asyncLabels(s); },
+      // Measured on 5.0.745.0: the promise resolves '' whether the command ran, failed or
+      // was a scripting command (conformance row "asyncEvalCommand").
+      asyncEvalCommand: function (s) { return asyncLabels(s).then(function () { return ''; }); },
       // The webSimple bundle has no CAS: GeoGebra answers '?'.
       evalCommandCAS: function () { return '?'; },
       exists: function (name) { return con.geos.has(String(name)); },
@@ -2580,8 +2589,12 @@
         render();
       },
       getLabelVisible: function (name) { var g = geo(name); return !!g && g.labelVisible; },
-      setLabelVisible: function (name, visible) { var g = geo(name); if (g) { g.labelVisible = !!visible; render(); } },
-      setFixed: function (name, fixed) { var g = geo(name); if (g) g.fixed = !!fixed; },
+      // GeoGebra 5.0.745.0: setLabelVisible fires an update of the object, setFixed an
+      // updateStyle client event (conformance rows "setLabelVisible", "setFixed").
+      setLabelVisible: function (name, visible) { var g = geo(name); if (g) { g.labelVisible = !!visible; con.fireUpdate(g.name); render(); } },
+      setFixed: function (name, fixed) { var g = geo(name); if (g) { g.fixed = !!fixed; con.client('updateStyle', g.name, g.name); } },
+      // Redraws at the page's current device pixel ratio; answers nothing.
+      recalculateEnvironments: function () { view.dpr = (root && root.devicePixelRatio) || 1; render(); },
       getCaption: function (name) { var g = geo(name); return g ? g.caption : ''; },
       setCaption: function (name, caption) { var g = geo(name); if (g) { g.caption = String(caption); render(); } },
       setCoords: function (name, x, y) { con.setCoords(String(name), Number(x), Number(y)); },
@@ -2658,8 +2671,11 @@
       },
       getVersion: function () { return VERSION_STRING; },
       setSize: function (w, h) {
-        view.width = Math.max(1, Math.round(Number(w) || view.width));
-        view.height = Math.max(1, Math.round(Number(h) || view.height));
+        var width = Math.max(1, Math.round(Number(w) || view.width));
+        var height = Math.max(1, Math.round(Number(h) || view.height));
+        if (width !== view.width || height !== view.height) view.dpr = (root && root.devicePixelRatio) || 1;
+        view.width = width;
+        view.height = height;
         render();
         // GeoGebra tells the listeners a little later.
         setTimeout(function () {
@@ -2668,7 +2684,9 @@
           con.client('viewChanged2D', null, undefined, viewFields());
         }, 0);
       },
-      setPerspective: function () {},
+      // The webSimple bundle has no perspectives: GeoGebra 5.0.745.0 throws a TypeError
+      // from inside (conformance row "setPerspective").
+      setPerspective: function () { throw new TypeError("Cannot read properties of null (reading 'perspective')"); },
       setErrorDialogsActive: function () {},
       setMode: function (mode) { con.client('setMode', null, String(mode)); },
       setAxesVisible: function (x) { view.axes = !!x; render(); },
