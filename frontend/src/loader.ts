@@ -3,6 +3,7 @@
  * one applet into one element. GeoGebra is never bundled: it comes from geogebra.org
  * or from the user's own Math Apps Bundle (its licence forbids redistribution).
  */
+import { stripGgbBase64 } from './core/filescripts';
 import type { AppletApi } from './execute';
 import { firstSize } from './sizing';
 
@@ -99,6 +100,29 @@ export function loadDeployScript(url: string): Promise<void> {
   return promise;
 }
 
+/**
+ * A saved construction without its JavaScript (core/filescripts.ts), or null when it
+ * cannot be opened safely (too large, damaged): the applet then starts empty.
+ */
+async function withoutScripts(ggbBase64: string): Promise<string | null> {
+  try {
+    const { base64, removed } = await stripGgbBase64(ggbBase64);
+    if (removed.length) {
+      console.warn(
+        `ggbmagic: removed JavaScript from the saved construction (${removed.join(', ')}); ` +
+          'JavaScript from a notebook output never runs'
+      );
+    }
+    return base64;
+  } catch (err) {
+    console.warn(
+      'ggbmagic: the saved construction was not opened, the applet starts empty: ' +
+        (err instanceof Error ? err.message : String(err))
+    );
+    return null;
+  }
+}
+
 /** A fresh id, unique in this page: also the name of the global API object. */
 export function newAppletId(): string {
   counter += 1;
@@ -134,6 +158,11 @@ export function createApplet(host: HTMLElement, config: AppletConfig): AppletHan
     // "connecting" (host display:none) and gave the 800x600 fallback; a panel just
     // added to the shell also has no geometry until Lumino's next frame.
     const size = (await firstSize(host, FIRST_SIZE_TIMEOUT_MS)) ?? config;
+    if (destroyed) {
+      throw new Error('applet destroyed while loading');
+    }
+    // A construction from an output or a restore never brings its JavaScript along.
+    const construction = config.ggbBase64 ? await withoutScripts(config.ggbBase64) : null;
     if (destroyed) {
       throw new Error('applet destroyed while loading');
     }
@@ -173,7 +202,11 @@ export function createApplet(host: HTMLElement, config: AppletConfig): AppletHan
         enableRightClick: true,
         // The notebook keeps the keyboard while the applet loads.
         preventFocus: true,
-        ...(config.ggbBase64 ? { ggbBase64: config.ggbBase64 } : {}),
+        // useBrowserForJS is GeoGebra's own switch (measured on 5.0.745.0): the file's
+        // ggbOnInit and its objects' click/update JavaScript do not run, GGBScript still
+        // does. Only for an applet built from a construction: it cannot be switched off
+        // later, and a `--load --allow-javascript` in an applet started empty must work.
+        ...(construction ? { ggbBase64: construction, useBrowserForJS: true } : {}),
         appletOnLoad: (api?: AppletApi) => {
           if (timer !== undefined) {
             clearTimeout(timer);

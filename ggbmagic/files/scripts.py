@@ -33,9 +33,9 @@ __all__ = ["ScriptReport", "is_javascript_member", "strip_ggb", "strip_xml"]
 _NAME = r"(?:[A-Za-z_][\w.\-]*:)?javascript"
 _ATTR = r"""\s+[^\s=/>"']+\s*=\s*(?:"[^"]*"|'[^']*')"""
 _JS_ELEMENT = re.compile(
-    rf"<{_NAME}(?=[\s/>])((?:{_ATTR})*)\s*(?:/>|>.*?</{_NAME}\s*>|>)", re.S | re.I)
+    rf"<{_NAME}(?=[\s/>])((?:{_ATTR})*)\s*(?:/>|>.*?</{_NAME}\s*>|>)", re.S | re.I | re.A)
 # What must never remain: any tag whose name ends in "javascript".
-_LEFTOVER = re.compile(r"<\s*/?\s*(?:[\w.\-]*:)?javascript\b", re.I)
+_LEFTOVER = re.compile(r"<\s*/?\s*(?:[\w.\-]*:)?javascript\b", re.I | re.A)
 _ENTITY = re.compile(r"<!ENTITY", re.I)
 _ATTR_NAME = re.compile(r"""([^\s=/>"']+)\s*=\s*(?:"[^"]*"|'[^']*')""")
 _ELEMENT_START = re.compile(r"""<element\b(?:\s+[^\s=/>"']+\s*=\s*(?:"[^"]*"|'[^']*'))*""")

@@ -123,3 +123,51 @@ def test_guard_call_strips_every_construction_method() -> None:
 def test_guard_call_refuses_with_a_clear_error(method: str, arg: str, message: str) -> None:
     with pytest.raises(GgbError, match=message):
         guard_call(method, (arg,), allow_javascript=False, max_unpacked=4096)
+
+
+# --- the GeoGebra object: load() and the passthroughs -----------------------------------
+
+
+def _ggb(allow: bool = False) -> tuple[Any, Any]:
+    from ggbmagic.applet import DefaultSettings, GeoGebra
+    from tests.unit.test_real_answers import StubChannel
+
+    settings = DefaultSettings()
+    settings.allow_javascript = allow  # type: ignore[attr-defined]
+    channel = StubChannel(lambda msg: None)
+    return GeoGebra(channel, settings=settings), channel  # type: ignore[arg-type]
+
+
+def test_load_sends_the_file_without_javascript_and_says_so(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "evil.ggb"
+    path.write_bytes(make_zip({"geogebra.xml": XML, "geogebra_javascript.js": EVIL_INIT}))
+    ggb, channel = _ggb()
+    report = ggb.load(path, timeout=1)
+    sent = members(base64.b64decode(channel.sent[-1]["args"][0]))
+    assert set(sent) == {"geogebra.xml"} and "<javascript" not in sent["geogebra.xml"]
+    assert channel.sent[-1]["expect_objects"] == 2  # the construction is all there
+    assert "ggbOnInit" in str(report) and "JavaScript of A" in str(report)
+    assert "removed the JavaScript of" in capsys.readouterr().err
+    # Opt-in per load: the file goes as it is, with a warning that says what it means.
+    report = ggb.load(path, timeout=1, allow_javascript=True)
+    assert not report and base64.b64decode(channel.sent[-1]["args"][0]) == path.read_bytes()
+    assert "Jupyter rights" in capsys.readouterr().err
+    # Opt-in by the setting (GgbMagics.allow_javascript) covers load and passthroughs.
+    ggb, channel = _ggb(allow=True)
+    ggb.load(path, timeout=1)
+    assert base64.b64decode(channel.sent[-1]["args"][0]) == path.read_bytes()
+    ggb.api.setXML(XML)
+    assert channel.sent[-1]["args"] == [XML]
+
+
+def test_passthroughs_send_no_javascript(capsys: pytest.CaptureFixture[str]) -> None:
+    ggb, channel = _ggb()
+    ggb.api.setXML(XML)
+    assert "<javascript" not in channel.sent[-1]["args"][0]
+    ggb.call("evalXML", XML)
+    assert "<javascript" not in channel.sent[-1]["args"][0]
+    evil = make_zip({"geogebra.xml": XML, "geogebra_javascript.js": EVIL_INIT})
+    ggb.call("setBase64", b64(evil))
+    assert set(members(base64.b64decode(channel.sent[-1]["args"][0]))) == {"geogebra.xml"}
+    assert capsys.readouterr().err.count("removed the JavaScript") == 3
