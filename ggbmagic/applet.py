@@ -311,7 +311,8 @@ class GeoGebra(PicturesAndFiles, EventsAndCallbacks):
     def coords(self, name: str) -> tuple[float, float]:
         """The (x, y) coordinates of the point or vector *name*."""
         self._require(name)
-        return (float(self.call("getXcoord", name)), float(self.call("getYcoord", name)))
+        return (as_number(self.call("getXcoord", name), "getXcoord"),
+                as_number(self.call("getYcoord", name), "getYcoord"))
 
     def _snapshot_post(self, result: Any) -> ObjectTable:
         return ObjectTable(as_object_list(result))
