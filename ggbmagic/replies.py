@@ -20,6 +20,7 @@ from . import protocol
 from .display import CommandResult, ScriptResult, as_object_list
 from .errors import GgbCommandError, GgbError
 from .labels import object_count, relabel_note
+from .richtext import no_controls
 from .script import ScriptLine, parse_script
 
 __all__ = [
@@ -37,7 +38,8 @@ class GgbScriptError(GgbCommandError):
     """A script line failed; ``result`` holds the lines that ran (nothing is lost)."""
 
     def __init__(self, failed: protocol.LineResult, result: ScriptResult) -> None:
-        super().__init__(failed["text"], failed["line"], str(failed.get("error") or ""))
+        super().__init__(failed["text"], failed["line"],
+                         no_controls(str(failed.get("error") or "")))
         self.result = result
 
 
@@ -55,7 +57,7 @@ def command_post(text: str) -> Callable[[Any], CommandResult]:
         ok = bool(isinstance(result, dict) and result.get("ok"))
         if not ok:
             detail = result.get("error") if isinstance(result, dict) else None
-            raise GgbCommandError(text.strip(), detail=str(detail or ""))
+            raise GgbCommandError(text.strip(), detail=no_controls(str(detail or "")))
         labels = _strings(result.get("labels"))
         changed = _strings(result.get("changed"))
         return CommandResult(text.strip(), True, labels, as_object_list(result),
