@@ -123,6 +123,27 @@ async function withoutScripts(ggbBase64: string): Promise<string | null> {
   }
 }
 
+/**
+ * With useBrowserForJS GeoGebra calls the page's own `window.ggbOnInit`. JupyterLab
+ * defines none; one that exists came from a file whose JavaScript the user allowed
+ * earlier in this page (GeoGebra evaluates it globally), and must not run again for a
+ * construction rebuilt from an output or a restore.
+ */
+function forgetPageInit(): void {
+  const w = window as unknown as Record<string, unknown>;
+  if (typeof w.ggbOnInit === 'function') {
+    console.warn('ggbmagic: a ggbOnInit left by an earlier file was removed from the page');
+    try {
+      delete w.ggbOnInit;
+    } catch {
+      w.ggbOnInit = undefined;
+    }
+    if (typeof w.ggbOnInit === 'function') {
+      w.ggbOnInit = undefined;
+    }
+  }
+}
+
 /** A fresh id, unique in this page: also the name of the global API object. */
 export function newAppletId(): string {
   counter += 1;
@@ -165,6 +186,9 @@ export function createApplet(host: HTMLElement, config: AppletConfig): AppletHan
     const construction = config.ggbBase64 ? await withoutScripts(config.ggbBase64) : null;
     if (destroyed) {
       throw new Error('applet destroyed while loading');
+    }
+    if (construction) {
+      forgetPageInit();
     }
     const ctor = (window as unknown as { GGBApplet?: unknown }).GGBApplet;
     if (typeof ctor !== 'function') {
