@@ -141,9 +141,10 @@ def _scenario(page: LabPage, nb: str) -> dict[str, Any]:
         assert "<javascript" in f.read("geogebra.xml").decode()
 
     # ... a page reload builds the applet from it (and the kernel's copy): nothing runs.
+    watch.settle()
+    watch.requests.clear()  # from here on, any request is the reloaded page's
     page.page.reload()
     page.wait_kernel(nb)
-    watch.requests.clear()
     aid = inline_applet_id(page, kid)
     assert page.page.evaluate("(a) => window[a].exists('A')", aid)
     assert _move(page, aid, 3) == 3
@@ -153,7 +154,6 @@ def _scenario(page: LabPage, nb: str) -> dict[str, Any]:
     page.page.goto("about:blank")
     page.server.shutdown_all_sessions()
     page.goto_notebook(nb)
-    watch.requests.clear()
     aid = inline_applet_id(page, page.kernel_id(nb))
     assert page.page.evaluate("(a) => window[a].exists('A')", aid)
     assert _move(page, aid, 8) == 8
