@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import math
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from .channel import Channel, ChannelState
 from .dispatch import DEFAULT_MAXLEN, MainThreadDispatcher
 from .display import CommandResult, ObjectTable, ScriptResult, Status, as_object_list
 from .errors import GgbError, GgbTimeoutError, NoFrontendError, NoPlaceError
+from .files.guard import guard_call
 from .ggbfile import atomic_write, check_ggb
 from .inline import InlineOutputs
 from .replies import (
@@ -249,11 +251,23 @@ class GeoGebra(PicturesAndFiles, EventsAndCallbacks):
             >>> ggb.call("getValueString", "A")   # doctest: +SKIP
             'A = (1, 2)'
         """
-        return self._run(call_msg(method, args), _identity, self._timeout(timeout))
+        return self._run(call_msg(method, self._guard(method, args)), _identity,
+                         self._timeout(timeout))
+
+    def _guard(self, method: str, args: tuple[Any, ...]) -> tuple[Any, ...]:
+        """A construction passed to setBase64/setXML/evalXML gets load()'s size limits and
+        loses its JavaScript, unless ``GgbMagics.allow_javascript`` (files/guard.py)."""
+        allow = bool(getattr(self._settings, "allow_javascript", False))
+        args, report = guard_call(method, args, allow_javascript=allow,
+                                  max_unpacked=self._max_unpacked())
+        if report:
+            print(report.note(f"the construction given to {method}"), file=sys.stderr)
+        return args
 
     async def acall(self, method: str, *args: Any, timeout: float | None = None) -> Any:
         """``await`` twin of :meth:`call`."""
-        return await self._arun(call_msg(method, args), _identity, self._timeout(timeout))
+        return await self._arun(call_msg(method, self._guard(method, args)), _identity,
+                                self._timeout(timeout))
 
     def exists(self, name: str) -> bool:
         """Whether an object called *name* exists."""
@@ -297,7 +311,8 @@ class GeoGebra(PicturesAndFiles, EventsAndCallbacks):
     def coords(self, name: str) -> tuple[float, float]:
         """The (x, y) coordinates of the point or vector *name*."""
         self._require(name)
-        return (float(self.call("getXcoord", name)), float(self.call("getYcoord", name)))
+        return (as_number(self.call("getXcoord", name), "getXcoord"),
+                as_number(self.call("getYcoord", name), "getYcoord"))
 
     def _snapshot_post(self, result: Any) -> ObjectTable:
         return ObjectTable(as_object_list(result))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -16,6 +17,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from . import protocol
 from .display import PngImage, SvgImage
 from .errors import GgbError, GgbTimeoutError
+from .files.guard import ALLOW_JAVASCRIPT_WARNING
+from .files.scripts import ScriptReport, strip_ggb
 from .ggbfile import (
     DEFAULT_MAX_UNPACKED_BYTES,
     atomic_write,
@@ -78,10 +81,24 @@ class PicturesAndFiles:
     def _max_unpacked(self) -> int:
         return int(getattr(self._settings, "max_ggb_unpacked_bytes", DEFAULT_MAX_UNPACKED_BYTES))
 
-    def load(self, path: str | os.PathLike[str], *, timeout: float | None = None) -> None:
+    def _allow_javascript(self, allow: bool | None) -> bool:
+        return bool(getattr(self._settings, "allow_javascript", False) if allow is None
+                    else allow)
+
+    def load(self, path: str | os.PathLike[str], *, timeout: float | None = None,
+             allow_javascript: bool | None = None) -> ScriptReport:
         """Replace the construction with a .ggb file. A missing or corrupt file raises
-        and leaves the construction as it was."""
+        and leaves the construction as it was.
+
+        The file's JavaScript (``ggbOnInit``, object scripts) is removed first unless
+        *allow_javascript* (default: ``GgbMagics.allow_javascript``): it would run in the
+        notebook page with your Jupyter rights. The answer says what was removed."""
+        allow = self._allow_javascript(allow_javascript)
         source, data = read_ggb(path, self._max_unpacked())
+        # read_ggb checked the archive and its size: only the scripts are left to do.
+        data, report = (data, ScriptReport()) if allow else strip_ggb(data)
+        if allow:
+            print(ALLOW_JAVASCRIPT_WARNING.format(source=source), file=sys.stderr)
         encoded = base64.b64encode(data).decode("ascii")
         # The browser answers once the file's objects are in the applet (it counts them:
         # setBase64's callback never comes in GeoGebra 5.0.745), or fails at the timeout.
@@ -93,6 +110,9 @@ class PicturesAndFiles:
                                   "try a longer --timeout") from None
         if ok is False:
             raise GgbError(f"GeoGebra could not open {source}")
+        if report:
+            print(report.note(str(source)), file=sys.stderr)
+        return report
 
     def save(self, path: str | os.PathLike[str], *, timeout: float | None = None) -> Path:
         """Save the construction as a .ggb file. Atomic: a temporary file in the same

@@ -25,7 +25,7 @@ from .events import Event
 from .images import PngImage, SvgImage
 from .labels import relabel_note
 from .protocol import LineResult, ObjectInfo
-from .richtext import RichRepr, plain, render_html, render_text
+from .richtext import RichRepr, no_controls, plain, render_html, render_text
 
 __all__ = [
     "CommandResult",
@@ -105,7 +105,7 @@ class CommandResult(RichRepr):
                           plain(obj.get("value")))
         if self.note:
             # Below the table, not as its caption: a caption wraps to the table's width.
-            return Group(table, Text(self.note, style="italic"))
+            return Group(table, Text(no_controls(self.note), style="italic"))
         return table
 
 
@@ -162,7 +162,7 @@ class ScriptResult(RichRepr):
         notes: list[str] = []
         for rec, line in zip(self.records(), self.lines, strict=False):
             # plain()/Text(): GeoGebra's and the browser's words are never rich markup.
-            created = plain(rec["values"]) if rec["values"] else Text(_line_outcome(line))
+            created = plain(rec["values"]) if rec["values"] else plain(_line_outcome(line))
             table.add_row(plain(rec["line"]), _ok(rec["ok"]), plain(rec["command"]), created)
             note = relabel_note(str(line.get("text", "")), line.get("labels") or [])
             if note:
@@ -171,7 +171,7 @@ class ScriptResult(RichRepr):
         if skipped > 0:
             table.caption = f"{skipped} line(s) not run after the failure"
         if notes:
-            return Group(table, *(Text(note, style="italic") for note in notes))
+            return Group(table, *(Text(no_controls(note), style="italic") for note in notes))
         return table
 
 
@@ -279,7 +279,7 @@ class EventTable(RichRepr):
             table.add_column(col, overflow="fold")
         for e in self.events:
             table.add_row(plain(e.get("seq")), plain(e.get("type")), plain(e.get("target")),
-                          Text(event_detail(e)))
+                          plain(event_detail(e)))
         if self.dropped:
             table.caption = f"{self.dropped} older event(s) dropped (buffer full)"
         return table

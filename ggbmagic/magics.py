@@ -37,7 +37,7 @@ NEEDS_FRONTEND = (
 # Options of %ggb / %%ggb, for splitting the line before the verbatim GeoGebra command.
 _VALUED = {"-t", "--timeout", "--app", "--scale", "-o", "--output", "--load", "--save"}
 _FLAGS = {"-q", "--quiet", "--open", "--inline", "--panel", "--png", "--svg", "--transparent",
-          "--continue", "--clear", "-h", "--help"}
+          "--continue", "--clear", "-h", "--help", "--allow-javascript"}
 
 
 @contextmanager
@@ -75,6 +75,10 @@ class GgbMagics(Magics, Configurable):
                                                         ".ggb file that load() and save() "
                                                         "accept.").tag(config=True)
     quiet = Bool(False, help="Return nothing from %ggb (errors still show).").tag(config=True)
+    allow_javascript = Bool(False, help="Keep the JavaScript of .ggb files that load() and "
+                                        "setBase64/setXML/evalXML hand GeoGebra. It runs in "
+                                        "the notebook page with your Jupyter rights: only for "
+                                        "files you trust.").tag(config=True)
     placement = Enum(["", "panel", "inline"], "",
                      help="Where the applet is shown: 'panel' (beside the notebook), 'inline' "
                           "(in the output of the cell that opens it), or '' for the frontend's "
@@ -136,6 +140,9 @@ class GgbMagics(Magics, Configurable):
     @argument("-o", "--output", help="store the result in this Python variable")
     @argument("--load", metavar="FILE.ggb", help="open a .ggb file in the panel")
     @argument("--save", metavar="FILE.ggb", help="save the construction as a .ggb file")
+    @argument("--allow-javascript", dest="allow_javascript", action="store_true",
+              help="with --load: keep the file's JavaScript (it runs with your Jupyter "
+                   "rights; only for files you trust)")
     @line_cell_magic
     def ggb(self, line: str = "", cell: str | None = None) -> Any:
         """Run GeoGebra commands in the panel beside the notebook.
@@ -206,8 +213,11 @@ class GgbMagics(Magics, Configurable):
             raise UsageError("--app goes with --open, e.g. %ggb --open --app geometry")
         if args.clear:
             ggb.clear()
+        if args.allow_javascript and not args.load:
+            raise UsageError("--allow-javascript goes with --load, e.g. "
+                             "%ggb --load lesson.ggb --allow-javascript")
         if args.load:
-            ggb.load(args.load, timeout=timeout)
+            ggb.load(args.load, timeout=timeout, allow_javascript=args.allow_javascript or None)
         result: Any = None
         if command:
             text = interpolate(command, self._namespace())
@@ -227,7 +237,7 @@ class GgbMagics(Magics, Configurable):
         if args.clear:
             ggb.clear()
         if args.load:
-            ggb.load(args.load, timeout=timeout)
+            ggb.load(args.load, timeout=timeout, allow_javascript=args.allow_javascript or None)
         try:
             result = ggb.script(lines, stop_on_error=not args.keep_going, timeout=timeout)
         except GgbScriptError as exc:

@@ -20,6 +20,7 @@ from . import protocol
 from .display import CommandResult, ScriptResult, as_object_list
 from .errors import GgbCommandError, GgbError
 from .labels import object_count, relabel_note
+from .richtext import no_controls
 from .script import ScriptLine, parse_script
 
 __all__ = [
@@ -37,7 +38,8 @@ class GgbScriptError(GgbCommandError):
     """A script line failed; ``result`` holds the lines that ran (nothing is lost)."""
 
     def __init__(self, failed: protocol.LineResult, result: ScriptResult) -> None:
-        super().__init__(failed["text"], failed["line"], str(failed.get("error") or ""))
+        super().__init__(failed["text"], failed["line"],
+                         no_controls(str(failed.get("error") or "")))
         self.result = result
 
 
@@ -55,13 +57,18 @@ def command_post(text: str) -> Callable[[Any], CommandResult]:
         ok = bool(isinstance(result, dict) and result.get("ok"))
         if not ok:
             detail = result.get("error") if isinstance(result, dict) else None
-            raise GgbCommandError(text.strip(), detail=str(detail or ""))
-        labels = [str(x) for x in result.get("labels") or []]
-        changed = [str(x) for x in result.get("changed") or []]
+            raise GgbCommandError(text.strip(), detail=no_controls(str(detail or "")))
+        labels = _strings(result.get("labels"))
+        changed = _strings(result.get("changed"))
         return CommandResult(text.strip(), True, labels, as_object_list(result),
                              changed=changed, note=relabel_note(text, labels) or "")
 
     return post
+
+
+def _strings(value: Any) -> list[str]:
+    """A list of labels from a reply; anything but a list (a malformed reply) is none."""
+    return [str(x) for x in value] if isinstance(value, list) else []
 
 
 def script_lines(source: Source) -> list[ScriptLine]:
@@ -88,10 +95,14 @@ def script_post(lines: list[ScriptLine], check: bool) -> Callable[[Any], ScriptR
             raise GgbError("the browser sent a batch reply without results")
         done: list[protocol.LineResult] = []
         for item in raw:
-            if isinstance(item, dict):
-                item.setdefault("labels", [])
-                item["objects"] = as_object_list(item)
-                done.append(cast(protocol.LineResult, item))
+            if not (isinstance(item, dict) and isinstance(item.get("line"), int)
+                    and not isinstance(item.get("line"), bool)):
+                raise GgbError("the browser sent a malformed batch reply (a line without "
+                               "its number); the applet or the extension has a bug")
+            item["text"] = str(item.get("text", ""))
+            item["labels"] = _strings(item.get("labels"))
+            item["objects"] = as_object_list(item)
+            done.append(cast(protocol.LineResult, item))
         out = ScriptResult(done, total=len(lines))
         if check and out.failed:
             raise GgbScriptError(out.failed[0], out)

@@ -7,12 +7,33 @@ every value from the browser enters a table (never parsed as markup).
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from rich.console import Console, RenderableType
 from rich.text import Text
 
-__all__ = ["RichRepr", "plain", "render_html", "render_text"]
+__all__ = ["RichRepr", "no_controls", "plain", "render_html", "render_text"]
+
+# C0 controls but tab and newline (ESC starts a terminal escape sequence), DEL, C1
+# controls (0x9b is a one-byte CSI) and the bidirectional overrides that reorder text.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(m: re.Match[str]) -> str:
+    code = ord(m.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def no_controls(text: str) -> str:
+    r"""*text* with its control characters shown as escapes (``\x1b``): text from the
+    applet must not move the cursor, recolour or clear a terminal that shows text/plain
+    or a repr (issue 15). Tabs and newlines stay.
+
+    >>> no_controls(chr(27) + "[2Jred" + chr(0x9b) + "1m")
+    '\\x1b[2Jred\\x9b1m'
+    """
+    return _CONTROLS.sub(_escape, text)
 
 _WIDTH = 110
 
@@ -26,7 +47,7 @@ def render_text(renderable: RenderableType) -> str:
     """Plain text of a rich renderable (no colour codes)."""
     console = _console(color_system=None, force_terminal=False)
     console.print(renderable)
-    return console.export_text().rstrip("\n")
+    return no_controls(console.export_text().rstrip("\n"))
 
 
 def render_html(renderable: RenderableType) -> str:
@@ -69,4 +90,4 @@ def plain(value: Any, default: str = "") -> Text:
     >>> plain("[b]A[/b]").plain, plain(None, "—").plain, plain(3).plain
     ('[b]A[/b]', '—', '3')
     """
-    return Text(default if value is None else str(value))
+    return Text(no_controls(default if value is None else str(value)))

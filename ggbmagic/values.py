@@ -22,11 +22,17 @@ _NUMBER_TYPES = frozenset({"numeric", "angle", "angle3d", "boolean", "segment", 
 _COORD_TYPES = frozenset({"point", "vector", "point3d", "vector3d"})
 
 
-def as_number(raw: Any) -> float:
-    """getValue's answer as a float; None (an older browser's NaN) is NaN."""
+def as_number(raw: Any, what: str = "getValue") -> float:
+    """getValue's answer as a float; None (an older browser's NaN) is NaN. Anything
+    else that is not a number is a malformed reply: a :class:`GgbError`, never a raw
+    TypeError/ValueError traceback (issue 15)."""
     if raw is None:
         return math.nan
-    return float(raw)
+    try:
+        return float(raw)
+    except (TypeError, ValueError, OverflowError):
+        raise GgbError(f"GeoGebra's answer to {what} is not a number "
+                       f"({type(raw).__name__}): the applet sent a malformed reply") from None
 
 
 def judge_value(name: str, number: float, kind: str) -> float:

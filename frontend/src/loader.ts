@@ -3,6 +3,7 @@
  * one applet into one element. GeoGebra is never bundled: it comes from geogebra.org
  * or from the user's own Math Apps Bundle (its licence forbids redistribution).
  */
+import { stripGgbBase64 } from './core/filescripts';
 import type { AppletApi } from './execute';
 import { firstSize } from './sizing';
 
@@ -99,6 +100,50 @@ export function loadDeployScript(url: string): Promise<void> {
   return promise;
 }
 
+/**
+ * A saved construction without its JavaScript (core/filescripts.ts), or null when it
+ * cannot be opened safely (too large, damaged): the applet then starts empty.
+ */
+async function withoutScripts(ggbBase64: string): Promise<string | null> {
+  try {
+    const { base64, removed } = await stripGgbBase64(ggbBase64);
+    if (removed.length) {
+      console.warn(
+        `ggbmagic: removed JavaScript from the saved construction (${removed.join(', ')}); ` +
+          'JavaScript from a notebook output never runs'
+      );
+    }
+    return base64;
+  } catch (err) {
+    console.warn(
+      'ggbmagic: the saved construction was not opened, the applet starts empty: ' +
+        (err instanceof Error ? err.message : String(err))
+    );
+    return null;
+  }
+}
+
+/**
+ * With useBrowserForJS GeoGebra calls the page's own `window.ggbOnInit`. JupyterLab
+ * defines none; one that exists came from a file whose JavaScript the user allowed
+ * earlier in this page (GeoGebra evaluates it globally), and must not run again for a
+ * construction rebuilt from an output or a restore.
+ */
+function forgetPageInit(): void {
+  const w = window as unknown as Record<string, unknown>;
+  if (typeof w.ggbOnInit === 'function') {
+    console.warn('ggbmagic: a ggbOnInit left by an earlier file was removed from the page');
+    try {
+      delete w.ggbOnInit;
+    } catch {
+      w.ggbOnInit = undefined;
+    }
+    if (typeof w.ggbOnInit === 'function') {
+      w.ggbOnInit = undefined;
+    }
+  }
+}
+
 /** A fresh id, unique in this page: also the name of the global API object. */
 export function newAppletId(): string {
   counter += 1;
@@ -137,6 +182,14 @@ export function createApplet(host: HTMLElement, config: AppletConfig): AppletHan
     if (destroyed) {
       throw new Error('applet destroyed while loading');
     }
+    // A construction from an output or a restore never brings its JavaScript along.
+    const construction = config.ggbBase64 ? await withoutScripts(config.ggbBase64) : null;
+    if (destroyed) {
+      throw new Error('applet destroyed while loading');
+    }
+    if (construction) {
+      forgetPageInit();
+    }
     const ctor = (window as unknown as { GGBApplet?: unknown }).GGBApplet;
     if (typeof ctor !== 'function') {
       throw new LoadError(
@@ -173,7 +226,11 @@ export function createApplet(host: HTMLElement, config: AppletConfig): AppletHan
         enableRightClick: true,
         // The notebook keeps the keyboard while the applet loads.
         preventFocus: true,
-        ...(config.ggbBase64 ? { ggbBase64: config.ggbBase64 } : {}),
+        // useBrowserForJS is GeoGebra's own switch (measured on 5.0.745.0): the file's
+        // ggbOnInit and its objects' click/update JavaScript do not run, GGBScript still
+        // does. Only for an applet built from a construction: it cannot be switched off
+        // later, and a `--load --allow-javascript` in an applet started empty must work.
+        ...(construction ? { ggbBase64: construction, useBrowserForJS: true } : {}),
         appletOnLoad: (api?: AppletApi) => {
           if (timer !== undefined) {
             clearTimeout(timer);

@@ -310,6 +310,15 @@ PROBES: tuple[Probe, ...] = (
           ("S.b64 = api.getBase64()", "api.newConstruction()", "api.setBase64(S.b64, CB)",
            "wait: api.exists('A')"),
           setup=("A=(1,2)",)),
+    # A construction's JavaScript runs in the page (issue 15): ggbmagic strips it first.
+    Probe("setXML: an object's onUpdate JavaScript runs and is kept",
+          ("(window.__probeJs = 0)",
+           "api.setXML(api.getXML().replace('<element type=\"point\" label=\"A\">', "
+           "'<element type=\"point\" label=\"A\"><javascript "
+           "onUpdate=\"window.__probeJs += 1\"/>'))",
+           "wait: api.exists('A')", "api.setCoords('A', 5, 5)", "window.__probeJs",
+           "/<javascript onUpdate=/.test(api.getXML('A'))"),
+          setup=("A=(1,2)",)),
     Probe("exportSVG", ("api.exportSVG()", "api.exportSVG(CB)"), setup=("A=(1,2)",)),
     Probe("getPNGBase64",
           ("api.getPNGBase64(1, false, 72)", "api.getPNGBase64(1, true, undefined)"),

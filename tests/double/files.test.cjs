@@ -203,3 +203,36 @@ test('exportSVG returns an SVG that labels what it draws; PNG needs a browser', 
   assert.match(svg, /width="300" height="200"/);
   assert.throws(() => api.getPNGBase64(1, false, undefined), /browser/);
 });
+
+// A file's JavaScript runs as in GeoGebra 5.0.745 (measured, issue 15): its ggbOnInit once
+// loaded and its objects' onUpdate scripts, both in the global scope; useBrowserForJS
+// stops both and calls the page's own ggbOnInit instead.
+test('a file\'s ggbOnInit and onUpdate JavaScript run, unless useBrowserForJS', async () => {
+  const xml = '<geogebra><construction><element type="point" label="A"><coords x="1" y="2" z="1"/>' +
+    '<javascript val="globalThis.__click = 1" onUpdate="globalThis.__update = (globalThis.__update || 0) + 1"/>' +
+    '</element></construction></geogebra>';
+  const file = b64encode(zipStore([
+    { name: 'geogebra.xml', data: Buffer.from(xml) },
+    { name: 'geogebra_javascript.js', data: Buffer.from('function ggbOnInit() { globalThis.__init = (globalThis.__init || 0) + 1; }') },
+  ]));
+  for (const blocked of [false, true]) {
+    delete globalThis.__init; delete globalThis.__update; delete globalThis.__page;
+    // The page's own ggbOnInit: the file's replaces it, or (blocked) it is called instead.
+    globalThis.ggbOnInit = () => { globalThis.__page = (globalThis.__page || 0) + 1; };
+    const { api } = freshApi({ useBrowserForJS: blocked, id: 'x' });
+    const before = globalThis.__page || 0;
+    api.setBase64(file);
+    await loaded(api);
+    await new Promise((resolve) => {
+      const poll = () => ((globalThis.__init || (globalThis.__page || 0) > before) ? resolve() : setImmediate(poll));
+      poll();
+    });
+    api.setCoords('A', 5, 5);
+    assert.deepEqual([globalThis.__init, globalThis.__update], blocked ? [undefined, undefined] : [1, 1]);
+    // The scripts travel with the construction, as GeoGebra's getBase64 keeps them.
+    const again = unzip(b64decode(api.getBase64())).map((e) => e.name);
+    assert.ok(again.includes('geogebra_javascript.js'));
+    assert.match(api.getXML(), blocked ? /<construction/ : /<javascript val="globalThis.__click = 1"/);
+  }
+  delete globalThis.__init; delete globalThis.__update; delete globalThis.__page; delete globalThis.ggbOnInit;
+});

@@ -64,6 +64,7 @@ NEEDS_FRONTEND: list[tuple[str, str, str, str | None]] = [
     ("png", "ggb", "--png", None),
     ("open", "ggb", "--open --app geometry", None),
     ("save", "ggb", "--save lesson.ggb", None),
+    ("load allowing its javascript", "ggb", "--load lesson.ggb --allow-javascript", None),
     ("options and command", "ggb", "-q -t 2 -o res A = (1, 2)", None),
     ("script", "ggb", "", "A = (1, 2)\nB = (4, 6)\nd = Distance(A, B)"),
     ("script with options", "ggb", "--continue -o res", "A = (1, 2)"),

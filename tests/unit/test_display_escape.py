@@ -137,3 +137,39 @@ def test_status_says_how_many_events_were_dropped() -> None:
     status = Status(state="idle", connected=False, kernel_id="k", events_dropped=12)
     (row,) = [line for line in repr(status).splitlines() if "events dropped" in line]
     assert "12" in row and "event_buffer_bytes" in row
+
+
+
+
+#: Terminal escape codes a file's or a buggy applet's text could carry (issue 15): clear
+#: the screen and recolour (ESC/CSI), a one-byte C1 CSI, a bell, a carriage return that
+#: overwrites the line, a right-to-left override that reorders it.
+ESCAPES = ["\x1b[2J\x1b[31mred\x1b[0m", "\x9b31mcsi", "bell\x07", "over\rwrite",
+           "\u202egnp.exe", "nul\x00del\x7f"]
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+ESCAPE_CASES = [(f"{where} {i}", text, build) for i, text in enumerate(ESCAPES)
+                for where, build in renderings(text)]
+
+
+@pytest.mark.parametrize(("text", "build"), [c[1:] for c in ESCAPE_CASES],
+                         ids=[c[0] for c in ESCAPE_CASES])
+def test_control_characters_never_reach_text_plain_or_repr(
+        text: str, build: Callable[[], Any]) -> None:
+    result = build()
+    bundle = result._repr_mimebundle_()
+    for shown in (bundle["text/plain"], repr(result), bundle["text/html"]):
+        assert not CONTROL.search(shown), repr(shown)
+    # The text is still there, its control characters written out as escapes.
+    squeeze = re.compile(r"[\s│]+")
+    visible = CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}" if ord(m.group(0)) < 256
+                          else f"\\u{ord(m.group(0)):04x}", text)
+    assert squeeze.sub("", visible) in squeeze.sub("", bundle["text/plain"])
+
+
+def test_control_characters_in_the_browsers_error_text_are_escaped() -> None:
+    from ggbmagic.errors import GgbCommandError
+    from ggbmagic.replies import command_post
+
+    with pytest.raises(GgbCommandError) as info:
+        command_post("A = ?")({"ok": False, "error": "bad\x1b]0;title\x07"})
+    assert not CONTROL.search(str(info.value)) and "\\x1b]0;title" in str(info.value)

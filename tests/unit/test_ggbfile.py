@@ -4,6 +4,7 @@ directory is synced."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import stat
@@ -175,3 +176,34 @@ def test_a_bomb_spread_over_members_is_refused_by_the_running_total() -> None:
     with pytest.raises(GgbError, match="unpacks to more than") as refused:
         check_ggb(spread, Path("spread.ggb"), max_unpacked=64 * 1024 * 1024)
     assert "spread.ggb" in str(refused.value)
+
+
+def _with_extract_version(data: bytes, version: int) -> bytes:
+    """Set "version needed to extract" of every central directory entry (a damaged byte
+    there made zipfile raise NotImplementedError: "zip file version 22.5")."""
+    out = bytearray(data)
+    pos = out.find(b"PK\x01\x02")
+    while pos >= 0:
+        out[pos + 6:pos + 8] = version.to_bytes(2, "little")
+        pos = out.find(b"PK\x01\x02", pos + 4)
+    return bytes(out)
+
+
+def test_unsupported_zip_versions_are_a_clear_error() -> None:
+    data = _with_extract_version(make_zip({"geogebra.xml": XML}), 225)
+    with pytest.raises(GgbError, match="zip feature GeoGebra files do not use"):
+        check_ggb(data, Path("odd.ggb"))
+
+
+def test_mutated_files_only_ever_raise_ggberror() -> None:
+    """Issue 15: 171 of 20,000 mutated files escaped check_ggb as a raw traceback."""
+    import random
+
+    base = make_zip({"geogebra.xml": XML + " " * 200, "geogebra_javascript.js": "x"})
+    rng = random.Random(15)
+    for _ in range(3000):
+        data = bytearray(base)
+        for _ in range(rng.randint(1, 4)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        with contextlib.suppress(GgbError):  # GgbError or nothing: no other exception
+            check_ggb(bytes(data), Path("mutated.ggb"))

@@ -272,11 +272,14 @@ def test_load_tells_the_browser_how_many_objects_to_wait_for(tmp_path: Path) -> 
     ggb.load(path, timeout=2)
     sent = channel.sent[-1]
     assert (sent["method"], sent["expect_objects"], sent["timeout_ms"]) == ("setBase64", 3, 7750)
-    # ggb.api.setBase64 with a .ggb's base64 gets the count too; other text does not.
+    # ggb.api.setBase64 with a .ggb's base64 gets the count too; other text is refused
+    # before it is sent, as load() refuses it (issue 15: passthroughs get load's checks).
     ggb.api.setBase64(base64.b64encode(_ggb_file(XML3)).decode())
     assert channel.sent[-1]["expect_objects"] == 3
-    ggb.api.setBase64("bm90IGEgemlw")
-    assert "expect_objects" not in channel.sent[-1]
+    count = len(channel.sent)
+    with pytest.raises(GgbError, match="not a GeoGebra file"):
+        ggb.api.setBase64("bm90IGEgemlw")
+    assert len(channel.sent) == count
 
 
 # --- events --------------------------------------------------------------------------

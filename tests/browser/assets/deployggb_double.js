@@ -32,6 +32,8 @@
   var DOUBLE_VERSION = '1.0';
   var VERSION_STRING = 'ggbmagic-test-double ' + DOUBLE_VERSION;
   var LOG_PREFIX = '[ggbmagic test double] ';
+  // What GeoGebra writes as the library script of a file that has none.
+  var DEFAULT_INIT = 'function ggbOnInit() {}';
 
   // ---------------------------------------------------------------------
   // Errors. EvalError_ means "the command fails"; FreeVar means "an unbound
@@ -1573,6 +1575,18 @@
     this.fire('update', [name]);
     var g = this.geos.get(name);
     if (g) g.objListeners.slice().forEach(function (l) { callListener(l, [name]); });
+    if (g && g.js && g.js.update) this.runJs(g.js.update);
+  };
+  // A file's JavaScript runs in the page's global scope, as GeoGebra 5.0.745 runs it
+  // (its ggbOnInit and its objects' onUpdate/click scripts), unless the applet was built
+  // with useBrowserForJS, which (measured) stops both; GGBScript is not modelled.
+  C.runJs = function (src) {
+    if (this.blockJs || !root) return;
+    try {
+      (0, root.eval)(String(src));
+    } catch (e) {
+      if (root.console) root.console.error(LOG_PREFIX + 'a JavaScript script threw', e);
+    }
   };
   // GeoGebra's client events are JS arrays that also carry named fields, e.g.
   // ['updateStyle', 'A', 'A'] with type/target/argument; [type, ...targets] with
@@ -1992,6 +2006,10 @@
     out.push('\t<objColor r="' + g.color[0] + '" g="' + g.color[1] + '" b="' + g.color[2] + '" alpha="0"/>');
     if (g.fixed) out.push('\t<fixed val="true"/>');
     if (g.caption) out.push('\t<caption val="' + esc(g.caption) + '"/>');
+    if (g.js && (g.js.click || g.js.update)) {
+      out.push('\t<javascript' + (g.js.click ? ' val="' + esc(g.js.click) + '"' : '') +
+        (g.js.update ? ' onUpdate="' + esc(g.js.update) + '"' : '') + '/>');
+    }
     if (v.t === 'point' || v.t === 'vector') {
       out.push('\t<coords x="' + numStr(v.x) + '" y="' + numStr(v.y) + '" z="' + (v.t === 'point' ? 1 : 0) + '"/>');
     }
@@ -2124,6 +2142,8 @@
     if (fixed) g.fixed = fixed.attrs.val === 'true';
     var cap = child(node, 'caption');
     if (cap) g.caption = cap.attrs.val || '';
+    var js = child(node, 'javascript');
+    if (js) g.js = { click: js.attrs.val || '', update: js.attrs.onUpdate || '' };
     this.onChange();
   };
 
@@ -2488,6 +2508,8 @@
       schedule(renderNow);
     }
     var con = new Construction(render);
+    con.blockJs = !!params.useBrowserForJS;
+    con.libraryJS = DEFAULT_INIT;
     con.lazy = !!opts.lazyModules;
     function viewFields() {
       return { xZero: view.xZero, yZero: view.yZero, scale: SCALE, yscale: SCALE, viewNo: 1 };
@@ -2635,7 +2657,7 @@
         var b64 = b64encode(zipStore([
           { name: 'geogebra.xml', data: utf8(con.getXML(null, view)) },
           { name: 'geogebra_defaults2d.xml', data: utf8('<?xml version="1.0" encoding="utf-8"?>\n<geogebra format="5.0" platform="ggbmagic-test-double">\n<construction></construction>\n</geogebra>') },
-          { name: 'geogebra_javascript.js', data: utf8('function ggbOnInit() {}') }
+          { name: 'geogebra_javascript.js', data: utf8(con.libraryJS) }
         ]));
         if (typeof callback === 'function') {
           setTimeout(function () { callback(b64); }, 0);
@@ -2719,15 +2741,42 @@
       if (g) g.objListeners = [];
     };
 
+    // GeoGebra 5.0.745 after a file is opened (its kWg): a library script other than the
+    // empty default is evaluated globally, unless useBrowserForJS; then the page's
+    // window.ggbOnInit is called if the file had one or if useBrowserForJS (measured).
+    function runInit() {
+      var isDefault = /^\s*function ggbOnInit\(\) \{\}\s*$/.test(con.libraryJS);
+      if (!isDefault && !params.useBrowserForJS) con.runJs(con.libraryJS);
+      if ((!isDefault || params.useBrowserForJS) && root && typeof root.ggbOnInit === 'function') {
+        try { root.ggbOnInit(params.id, api); } catch (e) { root.console.error(LOG_PREFIX + 'ggbOnInit threw', e); }
+      }
+    }
+
     function loadBase64(b64, done, fileEvents) {
-      var entry;
+      var entry, library;
       try {
-        entry = unzip(b64decode(b64)).filter(function (e) { return e.name === 'geogebra.xml'; })[0];
+        var entries = unzip(b64decode(b64));
+        entry = entries.filter(function (e) { return e.name === 'geogebra.xml'; })[0];
+        library = entries.filter(function (e) { return e.name === 'geogebra_javascript.js'; })[0];
         if (!entry) throw new Error('no geogebra.xml in the file');
       } catch (e) {
         setTimeout(function () { done(e); }, 0);
         return;
       }
+      var finish = done;
+      done = function (err) {
+        if (err) return finish(err);
+        if (!library) {
+          con.libraryJS = DEFAULT_INIT;
+          runInit();
+          return finish(null);
+        }
+        inflateEntry(library, function (e2, data) {
+          con.libraryJS = e2 ? DEFAULT_INIT : fromUtf8(data);
+          runInit();
+          finish(null);
+        });
+      };
       inflateEntry(entry, function (err, data) {
         if (!err && crc32(data) !== entry.crc) err = new Error('CRC mismatch in geogebra.xml');
         // Loading a file is asynchronous in GeoGebra; keep it so here too.
@@ -2793,6 +2842,7 @@
       },
       svg: function () { return svgFromScene(buildScene(con, view), view); },
       loadBase64: loadBase64,
+      runInit: runInit,
       snapshotInitial: function () { initialXML = con.getXML(null, view); },
       construction: con
     };
@@ -2868,7 +2918,10 @@
           if (err) root.console.error(LOG_PREFIX + 'ggbBase64 could not be loaded: ' + err.message);
           ready();
         });
-      } else ready();
+      } else {
+        api.__double.runInit();
+        ready();
+      }
     }, 50);
   };
 
