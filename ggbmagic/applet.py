@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar, cast
 
 from . import _active, protocol
+from .applet_animation import Animations
 from .applet_events import Callback, EventsAndCallbacks
 from .applet_files import PicturesAndFiles
 from .channel import Channel, ChannelState
@@ -58,6 +59,7 @@ API_METHODS = (
     "setColor", "setLabelVisible", "setFixed", "renameObject", "deleteObject",
     "newConstruction", "reset", "getXML", "setXML", "evalXML", "getBase64", "setBase64",
     "getPNGBase64", "exportSVG", "getVersion", "setSize", "setPerspective",
+    "getViewProperties", "setCoordSystem",
 )
 
 
@@ -112,7 +114,7 @@ class _ApiProxy:
         return sorted(API_METHODS)
 
 
-class GeoGebra(PicturesAndFiles, EventsAndCallbacks):
+class GeoGebra(PicturesAndFiles, Animations, EventsAndCallbacks):
     """One GeoGebra panel, driven from Python.
 
     Use the one bound by ``%load_ext ggbmagic`` (``ggb``), or ``GeoGebra()`` after loading
