@@ -211,12 +211,14 @@ def plan(target: Window, width: int, height: int, scale: float,
     """Take ``target`` (already of the picture's shape, see :func:`frame`) as a
     ``width × height`` picture at ``scale`` from a ``view_width × view_height`` view.
 
-    The export scale is ``scale`` when the picture fits in the view; a smaller view is
-    exported larger (its labels and points grow with it).
+    The kept rectangle is the view's top-left corner, so what GeoGebra places at a
+    fixed screen position (sliders, buttons) is where it is in the panel. The export
+    scale is ``scale`` when the picture fits in the view; a smaller view is exported
+    larger (its labels and points grow with it).
 
     >>> p = plan(Window(0, 4, 0, 3), 400, 300, 1.0, 800, 600)
     >>> p.window, p.export_scale, p.crop
-    (Window(xmin=-2.0, xmax=6.0, ymin=-1.5, ymax=4.5), 1.0, (200, 150, 600, 450))
+    (Window(xmin=0.0, xmax=8.0, ymin=-3.0, ymax=3.0), 1.0, (0, 0, 400, 300))
     """
     if not scale > 0 or not math.isfinite(scale):
         raise ValueError("scale must be a positive number, e.g. scale=2 for a sharper image")
@@ -227,10 +229,6 @@ def plan(target: Window, width: int, height: int, scale: float,
     s = scale * max(1.0, width / view_width, height / view_height)
     rw, rh = out_w / s, out_h / s  # the kept rectangle in view pixels
     unit = target.width / rw
-    cx, cy = target.centre
-    window = Window(cx - view_width / 2 * unit, cx + view_width / 2 * unit,
-                    cy - view_height / 2 * unit, cy + view_height / 2 * unit)
-    left = round((view_width * s - out_w) / 2)
-    top = round((view_height * s - out_h) / 2)
-    box = ((view_width - rw) / 2, (view_height - rh) / 2, rw, rh)
-    return Plan(window, s, (left, top, left + out_w, top + out_h), (out_w, out_h), box)
+    window = Window(float(target.xmin), target.xmin + view_width * unit,
+                    target.ymax - view_height * unit, float(target.ymax))
+    return Plan(window, s, (0, 0, out_w, out_h), (out_w, out_h), (0.0, 0.0, rw, rh))

@@ -4,11 +4,13 @@ GeoGebra decides whether a new object is shown in the graphics view. Measured on
 GeoGebra 5.0.745 (objects made through the Apps API, ``evalCommandGetLabels``):
 
 * shown: points, vectors, lines, segments, polygons, circles, functions, texts,
-  angles, sliders (``Slider(…)``), integrals, lists made by a command
-  (``Sequence((k, k), k, 1, 3)``, ``{Segment(…)}``);
+  angles, sliders (``Slider(…)``), integrals, and lists of such objects computed from
+  other objects or by a command (``{A, B}``, ``Sequence((k, k), k, 1, 3)``,
+  ``Zip(…)``, ``{Segment(A, B)}``, ``Append({(1, 2)}, (5, 5))``);
 * hidden: free numbers (``n = 5``) and computed numbers (``Distance``, ``Mean``),
-  booleans, and lists typed as a literal (``{1, 2, 3}``, ``{(1, 2), (3, 4)}``,
-  ``{x, x^2}``).
+  booleans, lists of numbers (``Sequence(5)`` too), and *independent* lists, those
+  typed from constants only (``{(1, 2), (3, 4)}``, ``{(1, 2), (3, 4)} + (1, 1)``,
+  ``{x, x^2}``): so a Python list sent with ``{{points}}`` is not drawn.
 
 A hidden number or boolean draws nothing anyway (it would be a slider or a checkbox);
 a hidden list of points or functions is a drawing the user probably expected.

@@ -51,6 +51,8 @@ class FakeGeoGebra:
 
     def __init__(self) -> None:
         self.objects: dict[str, dict[str, Any]] = {}
+        self.view: dict[str, float] = {"xMin": -4.3, "yMin": -5.66, "invXscale": 0.02,
+                                       "invYscale": 0.02, "width": 798, "height": 598}
 
     def describe(self, name: str) -> dict[str, Any]:
         obj = self.objects[name]
@@ -111,8 +113,20 @@ class FakeGeoGebra:
         if method == "newConstruction":
             self.objects.clear()
             return None
-        if method == "getPNGBase64":
-            return TINY_PNG
+        if method == "getViewProperties":  # GeoGebra's answer: a JSON string (conformance)
+            return json.dumps(self.view)
+        if method == "setCoordSystem":
+            xmin, xmax, ymin, ymax = (float(a) for a in args)
+            self.view |= {"xMin": xmin, "yMin": ymin, "invXscale": (xmax - xmin) / self.view["width"],
+                          "invYscale": (ymax - ymin) / self.view["height"]}
+            return None
+        if method == "getPNGBase64":  # the view's size times the scale, as GeoGebra's
+            from PIL import Image
+
+            size = (round(self.view["width"] * args[0]), round(self.view["height"] * args[0]))
+            buf = io.BytesIO()
+            Image.new("RGB", size, "white").save(buf, format="PNG")
+            return base64.b64encode(buf.getvalue()).decode()
         if method == "exportSVG":
             return '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>'
         if method == "getBase64":

@@ -1793,9 +1793,15 @@
     return { labels: labels };
   };
   C.newGeo = function (label, value, ast, deps, isFree, topCmd) {
-    // GeoGebra shows numbers, booleans and lists in the graphics only when a command
-    // draws them (Slope's triangle, Integral's area) or as a slider.
-    var hidden = (value.t === 'number' || value.t === 'boolean' || value.t === 'list') &&
+    // GeoGebra shows numbers and booleans in the graphics only when a command draws
+    // them (Slope's triangle, Integral's area) or as a slider; lists when they are
+    // computed from other objects and hold something drawable (measured: {(1,2),(3,4)}
+    // is hidden, {A, B} and Sequence((k,k),k,1,3) are shown, lists of numbers hidden).
+    var numbersOnly = value.t === 'list' && value.items.every(function (it) {
+      return it.t === 'number' || it.t === 'boolean';
+    });
+    var hidden = (value.t === 'number' || value.t === 'boolean' ||
+      (value.t === 'list' && (isFree || numbersOnly))) &&
       !value.slider && topCmd !== 'Slope' && topCmd !== 'Integral';
     return {
       name: label, value: value, ast: ast, deps: deps, free: isFree, command: topCmd,
@@ -2014,7 +2020,7 @@
     return '<?xml version="1.0" encoding="utf-8"?>\n' +
       '<geogebra format="5.0" app="classic" platform="ggbmagic-test-double" version="' + VERSION_STRING + '">\n' +
       '<euclidianView>\n\t<size width="' + (view ? view.width : 800) + '" height="' + (view ? view.height : 600) + '"/>\n' +
-      '\t<coordSystem xZero="' + (view ? view.xZero : 215) + '" yZero="' + (view ? view.yZero : 315) + '" scale="' + SCALE + '" yscale="' + SCALE + '"/>\n</euclidianView>\n' +
+      '\t<coordSystem xZero="' + (view ? view.xZero : 215) + '" yZero="' + (view ? view.yZero : 315) + '" scale="' + (view ? view.xscale : SCALE) + '" yscale="' + (view ? view.yscale : SCALE) + '"/>\n</euclidianView>\n' +
       '<construction title="" author="" date="">\n' + body + (body ? '\n' : '') + '</construction>\n</geogebra>';
   };
 
@@ -2280,12 +2286,14 @@
     var h = view.height;
     var ox = view.xZero === undefined ? 215 : view.xZero;
     var oy = view.yZero === undefined ? 315 : view.yZero;
-    var X = function (x) { return ox + x * SCALE; };
-    var Y = function (y) { return oy - y * SCALE; };
-    var xmin = -ox / SCALE;
-    var xmax = (w - ox) / SCALE;
-    var ymin = -(h - oy) / SCALE;
-    var ymax = oy / SCALE;
+    var xs = view.xscale || SCALE;
+    var ys = view.yscale || SCALE;
+    var X = function (x) { return ox + x * xs; };
+    var Y = function (y) { return oy - y * ys; };
+    var xmin = -ox / xs;
+    var xmax = (w - ox) / xs;
+    var ymin = -(h - oy) / ys;
+    var ymax = oy / ys;
     var prims = [];
     var i;
     if (view.grid) {
@@ -2315,7 +2323,7 @@
           }
           break;
         case 'circle':
-          prims.push({ k: 'circle', cx: X(v.cx), cy: Y(v.cy), r: v.r * SCALE, color: color, label: name });
+          prims.push({ k: 'circle', cx: X(v.cx), cy: Y(v.cy), r: v.r * xs, color: color, label: name });
           if (label) later.push({ k: 'text', x: X(v.cx) + 4, y: Y(v.cy + v.r) - 4, s: label, color: color, label: name });
           break;
         case 'line': {
@@ -2453,7 +2461,9 @@
       grid: params.showGrid !== false,
       axes: params.showAxes !== false,
       xZero: 215,
-      yZero: 315
+      yZero: 315,
+      xscale: SCALE,
+      yscale: SCALE
     };
     var container = opts.container || null;
     var api = {};
@@ -2484,7 +2494,7 @@
     var con = new Construction(render);
     con.lazy = !!opts.lazyModules;
     function viewFields() {
-      return { xZero: view.xZero, yZero: view.yZero, scale: SCALE, yscale: SCALE, viewNo: 1 };
+      return { xZero: view.xZero, yZero: view.yZero, scale: view.xscale, yscale: view.yscale, viewNo: 1 };
     }
 
     function runLines(s, wantLabels) {
@@ -2667,6 +2677,26 @@
           con.client('viewChanged2D', null, undefined, viewFields());
           con.client('viewChanged2D', null, undefined, viewFields());
         }, 0);
+      },
+      // As GeoGebra 5.0.745 (measured): a JSON string; the window is xMin..xMin +
+      // width * invXscale. left/top (the view's place on the page) are 0 here.
+      getViewProperties: function () {
+        return JSON.stringify({
+          invXscale: 1 / view.xscale, invYscale: 1 / view.yscale,
+          xMin: -view.xZero / view.xscale, yMin: -(view.height - view.yZero) / view.yscale,
+          width: view.width, height: view.height, left: 0, top: 0
+        });
+      },
+      // Synchronous, as GeoGebra's (measured): the next export shows the new window.
+      setCoordSystem: function (xmin, xmax, ymin, ymax) {
+        var a = [xmin, xmax, ymin, ymax].map(Number);
+        if (!a.every(isFinite) || !(a[0] < a[1]) || !(a[2] < a[3])) return;
+        view.xscale = view.width / (a[1] - a[0]);
+        view.yscale = view.height / (a[3] - a[2]);
+        view.xZero = -a[0] * view.xscale;
+        view.yZero = a[3] * view.yscale;
+        render();
+        con.client('viewChanged2D', null, undefined, viewFields());
       },
       setPerspective: function () {},
       setErrorDialogsActive: function () {},
