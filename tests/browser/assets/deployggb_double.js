@@ -1233,8 +1233,14 @@
       return v;
     } },
     SetValue: { raw: true, fn: function (args, ctx) {
-      argc(args, 2);
+      argc(args, 2, 3);
       var name = objArg(args[0], ctx);
+      if (args.length === 3) {
+        // SetValue(list, n, value): the n-th element of a free list (measured on 5.0.745).
+        var at = toNum(ev(args[1], ctx), 'index');
+        var item = ev(args[2], ctx);
+        return action(function (con) { con.setListElement(name, at, item); });
+      }
       var v = ev(args[1], ctx);
       return action(function (con) { con.setValueFromValue(name, v); });
     } },
@@ -1421,6 +1427,19 @@
       var xs = listNums(a[0]);
       if (!xs.length) return NUM(NaN);
       return NUM(xs.reduce(function (s, x) { return s + x; }, 0) / xs.length);
+    } },
+    // The means of a list of points' coordinates (GeoGebra's MeanX / MeanY).
+    MeanX: { fn: function (a) {
+      argc(a, 1);
+      var pts = listPoints(a[0]);
+      if (!pts.length) return NUM(NaN);
+      return NUM(pts.reduce(function (s, p) { return s + p.x; }, 0) / pts.length);
+    } },
+    MeanY: { fn: function (a) {
+      argc(a, 1);
+      var pts = listPoints(a[0]);
+      if (!pts.length) return NUM(NaN);
+      return NUM(pts.reduce(function (s, p) { return s + p.y; }, 0) / pts.length);
     } },
     Sum: { fn: function (a) {
       argc(a, 1, 2);
@@ -1900,6 +1919,17 @@
     if (isPointLike(g.value) && isPointLike(v)) return this.setCoords(name, v.x, v.y);
     if (g.value.t === 'list' && v.t === 'list') { g.value = v; this.changed(name); return true; }
     return false;
+  };
+  C.setListElement = function (name, at, item) {
+    var g = this.geos.get(name);
+    if (!g || !g.free || g.value.t !== 'list') return false;
+    var i = Math.round(at) - 1;
+    if (i < 0 || i >= g.value.items.length) return false;
+    var items = g.value.items.slice();
+    items[i] = item;
+    g.value = LIST(items);
+    this.changed(name);
+    return true;
   };
   C.setNumber = function (name, x) {
     var g = this.geos.get(name);
