@@ -314,7 +314,8 @@ class GgbMagics(Magics, Configurable):
                    "dragEnd, …); repeat for several")
     @argument("--target", help="only events of this object")
     @argument("--tail", type=int, default=None, metavar="N", help="only the last N events")
-    @argument("--clear", action="store_true", help="forget the stored events afterwards")
+    @argument("--clear", action="store_true",
+              help="forget the stored events and say how many (no table; -o keeps it)")
     @argument("-o", "--output", help="store the event table in this Python variable")
     @line_magic
     def ggb_events(self, line: str = "") -> Any:
@@ -330,5 +331,9 @@ class GgbMagics(Magics, Configurable):
             table = self._ggb().event_table(types=args.type, target=args.target, tail=args.tail)
             self._store(args.output, table)
             if args.clear:
-                self._ggb().clear_events()
+                stored = self._ggb().clear_events()
+                # Say it: the table alone looks as if nothing happened.
+                print(f"ggbmagic: cleared the {stored} stored event(s); new events are "
+                      "counted from here.")
+                return None
         return table

@@ -1275,10 +1275,23 @@
       });
     } },
     // Scripting commands GeoGebra answers with events only (measured on 5.0.745).
+    // getVisible does not change (measured); the double stops drawing it in view 1.
     SetVisibleInView: { raw: true, fn: function (args, ctx) {
       argc(args, 3);
       var name = objArg(args[0], ctx);
-      return action(function (con) { con.fireUpdate(name); });
+      var viewNo = toNum(ev(args[1], ctx), 'view');
+      var show = ev(args[2], ctx);
+      return action(function (con) {
+        if (viewNo === 1 && show.t === 'boolean') con.geos.get(name).hiddenInView = !show.v;
+        con.fireUpdate(name);
+        con.onChange();
+      });
+    } },
+    SetLineStyle: { raw: true, fn: function (args, ctx) {
+      argc(args, 2);
+      var name = objArg(args[0], ctx);
+      toNum(ev(args[1], ctx), 'line style');
+      return action(function (con) { con.client('updateStyle', name, name); });
     } },
     SetConditionToShowObject: { raw: true, fn: function (args, ctx) {
       argc(args, 2);
@@ -2338,7 +2351,7 @@
     con.order.forEach(function (name) {
       var g = con.geos.get(name);
       var v = g.value;
-      if (!g.visible || !valueDefined(v)) return;
+      if (!g.visible || g.hiddenInView || !valueDefined(v)) return;
       var color = '#' + g.color.map(hex2).join('');
       var label = g.labelVisible ? (g.caption || name) : null;
       var lx;
