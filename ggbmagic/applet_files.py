@@ -74,7 +74,8 @@ class PicturesAndFiles:
             data = self.call("getPNGBase64", p.export_scale, bool(transparent), timeout=t)
         png = self._png_data(data, None)
         return PngImage(crop_png(png.data, p.crop),
-                        display_size=(round(p.size[0] / scale), round(p.size[1] / scale)))
+                        display_size=(round(p.size[0] / scale), round(p.size[1] / scale)),
+                        window=p.target.as_tuple())
 
     def _png_data(self, data: Any, display: tuple[int, int] | None) -> PngImage:
         if not isinstance(data, str) or not data:

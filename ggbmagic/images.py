@@ -22,7 +22,8 @@ _GIF_MAGIC = (b"GIF87a", b"GIF89a")
 class PngImage:
     """A PNG snapshot of the construction; displays as image/png, stored in the notebook."""
 
-    def __init__(self, data: bytes, display_size: tuple[int, int] | None = None) -> None:
+    def __init__(self, data: bytes, display_size: tuple[int, int] | None = None,
+                 window: tuple[float, float, float, float] | None = None) -> None:
         if not data.startswith(_PNG_MAGIC) or len(data) < 24:
             raise ValueError("GeoGebra did not return a PNG image")
         self.data = data
@@ -31,6 +32,9 @@ class PngImage:
         self.height = int.from_bytes(data[20:24], "big")
         #: The size it is shown at (a scale=2 picture has twice its pixels).
         self.display_size = display_size or (self.width, self.height)
+        #: The window of the plane it shows (xmin, xmax, ymin, ymax), when framed; kept
+        #: in the output's metadata so a reader (or a test) can tell where things are.
+        self.window = window
 
     @classmethod
     def from_base64(cls, text: str) -> PngImage:
@@ -43,7 +47,9 @@ class PngImage:
         return (
             {"image/png": base64.b64encode(self.data).decode("ascii"),
              "text/plain": repr(self)},
-            {"image/png": {"width": self.display_size[0], "height": self.display_size[1]}},
+            {"image/png": {"width": self.display_size[0], "height": self.display_size[1],
+                           **({"ggbmagic": {"window": list(self.window)}}
+                              if self.window else {})}},
         )
 
     def _repr_png_(self) -> bytes:

@@ -204,6 +204,8 @@ class Plan:
     size: tuple[int, int]
     #: The kept rectangle in the view's own pixels (x, y, width, height), for SVG.
     view_box: tuple[float, float, float, float]
+    #: The window of the plane the picture shows.
+    target: Window
 
 
 def plan(target: Window, width: int, height: int, scale: float,
@@ -231,4 +233,4 @@ def plan(target: Window, width: int, height: int, scale: float,
     unit = target.width / rw
     window = Window(float(target.xmin), target.xmin + view_width * unit,
                     target.ymax - view_height * unit, float(target.ymax))
-    return Plan(window, s, (0, 0, out_w, out_h), (out_w, out_h), (0.0, 0.0, rw, rh))
+    return Plan(window, s, (0, 0, out_w, out_h), (out_w, out_h), (0.0, 0.0, rw, rh), target)
