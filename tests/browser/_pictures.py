@@ -27,12 +27,18 @@ __all__ = ["EXPECT", "SNIPPET", "framed_pictures", "missing_points"]
 SNIPPET = """
 import json as _json
 from ggbmagic.pictures.framing import points_of as _points_of
-def _drawn(*names, points=None):
+def _drawn(*names, points=None, under=()):
+    # under: objects drawn on top; points of ours they cover are not looked for
     out = {}
     table = ggb.objects()
-    for n in names:
+    def pts(n):
         o = dict(table[n]); o["visible"] = True
-        out[n] = {"color": ggb.api.getColor(n), "points": points or _points_of(o)}
+        return _points_of(o)
+    covered = [q for u in under for q in pts(u)]
+    for n in names:
+        mine = [p for p in (points or pts(n))
+                if all(abs(p[0] - q[0]) + abs(p[1] - q[1]) > 0.15 for q in covered)]
+        out[n] = {"color": ggb.api.getColor(n), "points": mine}
     return out
 """
 
@@ -43,7 +49,10 @@ EXPECT: dict[str, list[tuple[int, str]]] = {
     "03-functions-and-sliders": [
         (0, "_drawn('pts', points=[(k, k * k - 2) for k in range(-3, 4)])")],
     "04-events-and-callbacks": [(-1, "{**_drawn('trail'), **_drawn('P')}")],
-    "05-data-from-python": [(0, "_drawn('L')"), (-1, "{**_drawn('L'), **_drawn('Lnoisy')}")],
+    # `first` (Element(L, 1)) is drawn on the first point; the noisy points on top of L
+    "05-data-from-python": [
+        (0, "_drawn('L', under=('first',))"),
+        (-1, "{**_drawn('L', under=('first', 'Lnoisy')), **_drawn('Lnoisy')}")],
 }
 
 
