@@ -117,7 +117,8 @@ class FakeGeoGebra:
             return json.dumps(self.view)
         if method == "setCoordSystem":
             xmin, xmax, ymin, ymax = (float(a) for a in args)
-            self.view |= {"xMin": xmin, "yMin": ymin, "invXscale": (xmax - xmin) / self.view["width"],
+            self.view |= {"xMin": xmin, "yMin": ymin,
+                          "invXscale": (xmax - xmin) / self.view["width"],
                           "invYscale": (ymax - ymin) / self.view["height"]}
             return None
         if method == "getPNGBase64":  # the view's size times the scale, as GeoGebra's

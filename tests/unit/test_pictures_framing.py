@@ -170,7 +170,7 @@ def test_crop_svg_sets_the_view_box() -> None:
     out = crop_svg(svg + "<g/></svg>", (0.0, 0.0, 400.0, 250.5), (400, 250))
     assert out.count("width=") == 1 and 'width="400" height="250"' in out
     assert 'viewBox="0 0 400 250.5"' in out and out.endswith("<g/></svg>")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="SVG"):
         crop_svg("<html/>", (0, 0, 1, 1), (1, 1))
 
 
@@ -182,5 +182,5 @@ def test_gif_from_pngs() -> None:
     assert img.info.get("loop") == 0 and img.info.get("duration") == 100
     img.seek(1)
     assert img.convert("RGB").getpixel((20, 10)) == (255, 255, 0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at least one frame"):
         gif_from_pngs([], 100)
