@@ -216,6 +216,12 @@ class GgbMagics(Magics, Configurable):
         return ggb.png(scale=args.scale, transparent=args.transparent,
                        **self._picture_options(args))
 
+    def _show(self, args: Any, timeout: float | None) -> None:
+        names = [n.strip() for names in args.show for n in names.split(",") if n.strip()]
+        self._ggb().show(*names, timeout=timeout)
+        if not (args.quiet or self.quiet):
+            print(f"ggbmagic: {', '.join(names)} drawn (shown in the graphics view)")
+
     def _animate(self, args: Any, command: str) -> Any:
         """``%ggb --animate NAME START STOP [--frames N] [--duration S]``."""
         words = shlex.split(command)
@@ -273,7 +279,7 @@ class GgbMagics(Magics, Configurable):
             text = interpolate(command, self._namespace())
             result = ggb.command(text, timeout=timeout)
         if args.show:
-            ggb.show(*(n for names in args.show for n in names.split(",") if n), timeout=timeout)
+            self._show(args, timeout)
         if args.save:
             ggb.save(args.save, timeout=timeout)
         if result is None and not (args.png or args.svg or args.load or args.save
@@ -298,7 +304,7 @@ class GgbMagics(Magics, Configurable):
             display(exc.result)
             raise UsageError(str(exc)) from None
         if args.show:
-            ggb.show(*(n for names in args.show for n in names.split(",") if n), timeout=timeout)
+            self._show(args, timeout)
         if result.failed:
             numbers = ", ".join(str(line["line"]) for line in result.failed)
             print(f"ggbmagic: {len(result.failed)} line(s) failed: {numbers}", file=sys.stderr)
