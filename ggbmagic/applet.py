@@ -145,9 +145,16 @@ class GeoGebra(PicturesAndFiles, Animations, EventsAndCallbacks):
         channel.add_event_sink(self._on_events)
         self.api = _ApiProxy(self)
         #: The applet in cells' outputs (``%ggb --open --inline``), see inline.py.
-        self.inline = InlineOutputs(channel.kernel_id, self.call, self._answers_now)
+        self.inline = InlineOutputs(channel.kernel_id, self.call, self._answers_now,
+                                    self._inline_picture)
         #: The placement the last `open` asked for; a reloaded page is told it in hello.
         self.placement: str | None = None
+
+    def _inline_picture(self) -> str:
+        """The inline output's fallback picture: framed like ``png()``, base64."""
+        import base64
+
+        return base64.b64encode(self.png().data).decode("ascii")
 
     # --- plumbing -----------------------------------------------------------------
 
