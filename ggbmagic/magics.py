@@ -112,8 +112,27 @@ class GgbMagics(Magics, Configurable):
             split = split_line(line, _VALUED, _FLAGS)
         except LineSyntaxError as exc:
             raise UsageError(str(exc)) from None
-        args = parse_argstring(func, " ".join(shlex.quote(t) for t in split.options))
-        return args, split.command
+        options, command = split.options, split.command
+        if "--animate" in options:
+            # %ggb --animate NAME START STOP [options]: options may follow the three words.
+            try:
+                rest = shlex.split(command)
+                more = split_line(" ".join(shlex.quote(w) for w in rest[3:]), _VALUED, _FLAGS)
+            except (ValueError, LineSyntaxError) as exc:
+                raise UsageError(str(exc)) from None
+            if more.command:
+                raise UsageError(f"--animate takes NAME START STOP, not {command!r}; e.g. "
+                                 "%ggb --animate a 0 5 --frames 20")
+            options, command = options + more.options, " ".join(rest[:3])
+        # name=value for valued options: argparse would take a value starting with '-'
+        # (--view=-1,5,-2,3) for an option.
+        words: list[str] = []
+        opts = iter(options)
+        for word in opts:
+            words.append(f"{word}={next(opts)}" if word in _VALUED and word.startswith("--")
+                         else word)
+        args = parse_argstring(func, " ".join(shlex.quote(t) for t in words))
+        return args, command
 
     # --- %ggb / %%ggb -----------------------------------------------------------------
 
@@ -223,28 +242,16 @@ class GgbMagics(Magics, Configurable):
             print(f"ggbmagic: {', '.join(names)} drawn (shown in the graphics view)")
 
     def _animate(self, args: Any, command: str) -> Any:
-        """``%ggb --animate NAME START STOP [--frames N] [--duration S]``."""
-        words = shlex.split(command)
-        rest: list[str] = []
-        frames, duration = args.frames, args.duration
+        """``%ggb --animate NAME START STOP`` (its options were parsed with the others)."""
+        words = command.split()
         try:
-            while words:
-                word = words.pop(0)
-                if word in ("--frames", "--duration") and words:
-                    value = words.pop(0)
-                    if word == "--frames":
-                        frames = int(value)
-                    else:
-                        duration = float(value)
-                else:
-                    rest.append(word)
-            name, start, stop = rest[0], float(rest[1]), float(rest[2])
-        except (IndexError, ValueError):
-            raise UsageError("--animate needs NAME START STOP, e.g. "
+            if len(words) != 3:
+                raise ValueError
+            name, start, stop = words[0], float(words[1]), float(words[2])
+        except ValueError:
+            raise UsageError(f"--animate needs NAME START STOP, not {command!r}; e.g. "
                              "%ggb --animate a 0 5 --frames 20") from None
-        if len(rest) != 3:
-            raise UsageError(f"--animate takes NAME START STOP, not {command!r}; e.g. "
-                             "%ggb --animate a 0 5 --frames 20")
+        frames, duration = args.frames, args.duration
         return self._ggb().animate(name, start, stop, frames, duration=duration,
                                    scale=args.scale, **self._picture_options(args))
 

@@ -113,6 +113,16 @@ class FakeGeoGebra:
         if method == "newConstruction":
             self.objects.clear()
             return None
+        if method == "setValue":
+            obj = self.objects.get(args[0])
+            if obj and obj["type"] == "numeric":
+                obj["number"] = float(args[1])
+            return None
+        if method in ("setVisible", "getVisible"):
+            obj = self.objects.get(args[0], {})
+            if method == "setVisible" and obj:
+                obj["visible"] = bool(args[1])
+            return bool(obj.get("visible", True))
         if method == "getViewProperties":  # GeoGebra's answer: a JSON string (conformance)
             return json.dumps(self.view)
         if method == "setCoordSystem":
@@ -126,7 +136,9 @@ class FakeGeoGebra:
 
             size = (round(self.view["width"] * args[0]), round(self.view["height"] * args[0]))
             buf = io.BytesIO()
-            Image.new("RGB", size, "white").save(buf, format="PNG")
+            # Its colour follows the numbers, so an animation's frames differ.
+            shade = int(sum(o.get("number", 0) for o in self.objects.values()) * 40) % 256
+            Image.new("RGB", size, (shade, 255, 255)).save(buf, format="PNG")
             return base64.b64encode(buf.getvalue()).decode()
         if method == "exportSVG":
             return '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>'

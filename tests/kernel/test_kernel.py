@@ -358,6 +358,34 @@ def test_png_svg_and_files(loaded: KernelSession, tmp_path: Path) -> None:
     assert not [n for n in os.listdir(tmp_path) if n.endswith(".tmp")]
 
 
+def test_picture_options_show_and_animate(loaded: KernelSession) -> None:
+    """The magic's picture flags reach the framing: a window and a size; --show; and
+    --animate NAME START STOP sweeps, returns an image/gif and puts the value back."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    loaded.ok("%ggb A = (1, 2)\n%ggb k = 3")
+    ex = loaded.ok("%ggb --png --view=-1,5,-2,3 --width 300")
+    png = Image.open(io.BytesIO(base64.b64decode(ex.data("image/png")[0])))
+    assert png.size == (300, 250)  # 6 × 5 units, one unit as wide as high
+    ex = loaded.execute("%ggb --png --view=1,2,3")
+    assert ex.error is not None and "four" in ex.error["evalue"]
+    ex = loaded.ok("%ggb --show A")
+    assert "A drawn" in ex.stdout
+    ex = loaded.execute("%ggb --show Nope")
+    assert ex.error is not None and "no object named Nope" in ex.error["evalue"]
+    ex = loaded.ok("%ggb --animate k 0 2 --frames 3 --view=0,4,0,3 --width 40")
+    gif = Image.open(io.BytesIO(base64.b64decode(ex.data("image/gif")[0])))
+    assert gif.n_frames == 3 and gif.size == (40, 30)
+    assert loaded.player.applet.objects["k"]["number"] == 3  # put back
+    ex = loaded.execute("%ggb --animate k 0")
+    assert ex.error is not None and "NAME START STOP" in ex.error["evalue"], ex.error
+    ex = loaded.execute("%ggb --animate k 0 1 --frames 1")
+    assert ex.error is not None and "frames must be between 2" in ex.error["evalue"]
+
+
 def test_status_and_objects(loaded: KernelSession) -> None:
     loaded.ok("%ggb A = (1, 2)\n%ggb k = 7")
     ex = loaded.ok("%ggb")
