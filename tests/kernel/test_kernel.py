@@ -273,6 +273,9 @@ def test_events_are_stored_shown_and_call_back_on_the_main_thread(
     ex = loaded.ok("print([e['seq'] for e in ev], ggb.off(cb), ggb.off())")
     assert ex.stdout.split("]")[0] == "[3, 5"
     assert ex.stdout.split("]")[1].split() == ["1", "1"]
+    ex = loaded.ok("%ggb_events --clear")
+    assert "cleared the 5 stored event(s)" in ex.stdout and ex.data() == []
+    assert loaded.ok("print(len(ggb.events))").stdout.strip() == "0"
 
 
 def test_callback_errors_are_shown_and_do_not_stop_later_events(
