@@ -60,7 +60,8 @@ class PicturesAndFiles:
         xmax, ymin, ymax)`` shows that window; ``fit=False`` the panel's own view. The
         picture is ``width × height`` pixels (by default 640 wide, as high as the window
         needs), whatever the panel's size; ``scale=2`` doubles its pixels (sharper). The
-        panel's view is left as it was.
+        panel's view is left as it was. With nothing visible that has a position (only
+        graphs and lines), the picture shows the panel's window.
         """
         if not scale > 0:
             raise ValueError("scale must be positive, e.g. png(scale=2) for a sharper image")
@@ -68,16 +69,16 @@ class PicturesAndFiles:
         picture = self._plan_picture(fit, view, width, height, scale, t)
         if picture is None:  # the panel's view as it is
             return self._png_data(self.call("getPNGBase64", float(scale), bool(transparent),
-                                            timeout=t), None)
+                                            timeout=t))
         p, old = picture
         with self._view_set(p.window, old, t):
             data = self.call("getPNGBase64", p.export_scale, bool(transparent), timeout=t)
-        png = self._png_data(data, None)
+        png = self._png_data(data)
         return PngImage(crop_png(png.data, p.crop),
                         display_size=(round(p.size[0] / scale), round(p.size[1] / scale)),
                         window=p.target.as_tuple())
 
-    def _png_data(self, data: Any, display: tuple[int, int] | None) -> PngImage:
+    def _png_data(self, data: Any) -> PngImage:
         if not isinstance(data, str) or not data:
             raise GgbError("GeoGebra returned no PNG (is a graphics view visible?)")
         try:
