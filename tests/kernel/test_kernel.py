@@ -370,7 +370,9 @@ def test_picture_options_show_and_animate(loaded: KernelSession) -> None:
     from PIL import Image
 
     loaded.ok("%ggb A = (1, 2)\n%ggb k = 3")
+    before = dict(loaded.player.applet.view)
     ex = loaded.ok("%ggb --png --view=-1,5,-2,3 --width 300")
+    assert loaded.player.applet.view == before, "the panel's window was not put back"
     png = Image.open(io.BytesIO(base64.b64decode(ex.data("image/png")[0])))
     assert png.size == (300, 250)  # 6 × 5 units, one unit as wide as high
     ex = loaded.execute("%ggb --png --view=1,2,3")
@@ -383,6 +385,7 @@ def test_picture_options_show_and_animate(loaded: KernelSession) -> None:
     gif = Image.open(io.BytesIO(base64.b64decode(ex.data("image/gif")[0])))
     assert gif.n_frames == 3 and gif.size == (40, 30)
     assert loaded.player.applet.objects["k"]["number"] == 3  # put back
+    assert loaded.player.applet.view == before
     ex = loaded.execute("%ggb --animate k 0")
     assert ex.error is not None and "NAME START STOP" in ex.error["evalue"], ex.error
     ex = loaded.execute("%ggb --animate k 0 1 --frames 1")
