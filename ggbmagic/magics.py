@@ -235,9 +235,16 @@ class GgbMagics(Magics, Configurable):
         return ggb.png(scale=args.scale, transparent=args.transparent,
                        **self._picture_options(args))
 
-    def _show(self, args: Any, timeout: float | None) -> None:
+    def _show(self, args: Any, timeout: float | None, result: Any = None) -> None:
         names = [n.strip() for names in args.show for n in names.split(",") if n.strip()]
         self._ggb().show(*names, timeout=timeout)
+        # The result was read before: it must not say "not drawn" of what is drawn now.
+        objects = getattr(result, "objects", None)
+        if objects is None and hasattr(result, "lines"):
+            objects = [o for line in result.lines for o in line.get("objects") or []]
+        for obj in objects or []:
+            if isinstance(obj, dict) and obj.get("name") in names:
+                obj["visible"] = True
         if not (args.quiet or self.quiet):
             print(f"ggbmagic: {', '.join(names)} drawn (shown in the graphics view)")
 
@@ -286,7 +293,7 @@ class GgbMagics(Magics, Configurable):
             text = interpolate(command, self._namespace())
             result = ggb.command(text, timeout=timeout)
         if args.show:
-            self._show(args, timeout)
+            self._show(args, timeout, result)
         if args.save:
             ggb.save(args.save, timeout=timeout)
         if result is None and not (args.png or args.svg or args.load or args.save
@@ -311,7 +318,7 @@ class GgbMagics(Magics, Configurable):
             display(exc.result)
             raise UsageError(str(exc)) from None
         if args.show:
-            self._show(args, timeout)
+            self._show(args, timeout, result)
         if result.failed:
             numbers = ", ".join(str(line["line"]) for line in result.failed)
             print(f"ggbmagic: {len(result.failed)} line(s) failed: {numbers}", file=sys.stderr)

@@ -57,7 +57,8 @@ class FakeGeoGebra:
     def describe(self, name: str) -> dict[str, Any]:
         obj = self.objects[name]
         info = {"name": name, "type": obj["type"], "definition": obj.get("definition", ""),
-                "command": obj.get("definition", ""), "defined": True, "visible": True}
+                "command": obj.get("definition", ""), "defined": True,
+                "visible": obj.get("visible", True)}
         if obj["type"] == "point":
             x, y = obj["x"], obj["y"]
             info |= {"value": f"{name} = ({x:g}, {y:g})", "x": x, "y": y, "z": 0.0}
@@ -73,6 +74,8 @@ class FakeGeoGebra:
         if not match:
             return None
         name, rhs = match.group(1), match.group(2).strip()
+        # A redefined object keeps its style, as in GeoGebra: here, whether it is shown.
+        shown = self.objects.get(name, {}).get("visible", True)
         if (point := _POINT.match(rhs)) is not None:
             self.objects[name] = {"type": "point", "x": float(point.group(1)),
                                   "y": float(point.group(2))}
@@ -86,6 +89,7 @@ class FakeGeoGebra:
                                   "number": math.hypot(a["x"] - b["x"], a["y"] - b["y"])}
         else:
             return None
+        self.objects[name]["visible"] = shown
         return [name]
 
     def command(self, text: str) -> dict[str, Any]:

@@ -379,6 +379,12 @@ def test_picture_options_show_and_animate(loaded: KernelSession) -> None:
     assert ex.error is not None and "four" in ex.error["evalue"]
     ex = loaded.ok("%ggb --show A")
     assert "A drawn" in ex.stdout
+    loaded.ok("ggb.api.setVisible('A', False)")
+    ex = loaded.ok("%ggb A = (1, 3)")
+    assert "point (hidden)" in ex.data()[0] and "not drawn: A" in ex.data()[0]
+    ex = loaded.ok("%%ggb --show A\nA = (1, 4)")  # shown after the line ran: not "not drawn"
+    assert "A drawn" in ex.stdout and "hidden" not in ex.data()[0], ex.data()
+    assert loaded.player.applet.objects["A"]["visible"] is True
     ex = loaded.execute("%ggb --show Nope")
     assert ex.error is not None and "no object named Nope" in ex.error["evalue"]
     ex = loaded.ok("%ggb --animate k 0 2 --frames 3 --view=0,4,0,3 --width 40")
