@@ -68,14 +68,14 @@ def hidden_note(names: Sequence[str]) -> str:
     """The sentence under a result whose new objects GeoGebra did not draw.
 
     >>> hidden_note(["L"])
-    'not drawn: L exists but GeoGebra created it hidden; `%ggb --show L` or ggb.show("L") draws it'
+    'not drawn: L exists but is hidden; `%ggb --show L` or ggb.show("L") draws it'
     """
     them = ", ".join(names)
     quoted = ", ".join(f'"{n}"' for n in names)
     one = len(names) == 1
-    verb = "exists but GeoGebra created it" if one else "exist but GeoGebra created them"
-    return (f"not drawn: {them} {verb} hidden; `%ggb --show {','.join(names)}` or "
-            f"ggb.show({quoted}) draws {'it' if len(names) == 1 else 'them'}")
+    return (f"not drawn: {them} {'exists' if one else 'exist'} but {'is' if one else 'are'} "
+            f"hidden; `%ggb --show {','.join(names)}` or ggb.show({quoted}) draws "
+            f"{'it' if one else 'them'}")
 
 
 def _type_cell(obj: ObjectInfo) -> Text:
