@@ -40,15 +40,29 @@ def _drawn(*names, points=None, under=()):
                 if all(abs(p[0] - q[0]) + abs(p[1] - q[1]) > 0.15 for q in covered)]
         out[n] = {"color": ggb.api.getColor(n), "points": mine}
     return out
+def _centres(A, B, C):
+    # the triangle's vertices and its centroid, circumcentre and orthocentre
+    (ax, ay), (bx, by), (cx, cy) = A, B, C
+    d = 2 * (ax * (by - cy) + bx * (cy - ay) + cx * (ay - by))
+    a2, b2, c2 = ax * ax + ay * ay, bx * bx + by * by, cx * cx + cy * cy
+    ox = (a2 * (by - cy) + b2 * (cy - ay) + c2 * (ay - by)) / d
+    oy = (a2 * (cx - bx) + b2 * (ax - cx) + c2 * (bx - ax)) / d
+    pts = {"A": A, "B": B, "C": C, "G": ((ax + bx + cx) / 3, (ay + by + cy) / 3), "O": (ox, oy),
+           "H": (ax + bx + cx - 2 * ox, ay + by + cy - 2 * oy)}
+    return {n: _drawn(n, points=[p])[n] for n, p in pts.items()}
 """
 
+# The coordinates are those at the time of the picture: the lessons' "Try it" cells move
+# things afterwards (lesson 02's C, lesson 04's P), so those come from the lesson's text.
 EXPECT: dict[str, list[tuple[int, str]]] = {
     "01-quickstart": [(0, "_drawn('A', 'B')")],
-    "02-triangle-centres": [(-1, "_drawn('G', 'O', 'H', 'A', 'B', 'C')")],
+    # the last picture: C put back at (1, 4); G, O, H on the Euler line
+    "02-triangle-centres": [(-1, "_centres((0, 0), (6, 0), (1, 4))")],
     # the picture is taken at a = 1: the seven points (k, k^2 - 2)
     "03-functions-and-sliders": [
         (0, "_drawn('pts', points=[(k, k * k - 2) for k in range(-3, 4)])")],
-    "04-events-and-callbacks": [(-1, "{**_drawn('trail'), **_drawn('P')}")],
+    # P was moved to (6, 8) just before the picture
+    "04-events-and-callbacks": [(-1, "{**_drawn('trail'), **_drawn('P', points=[(6, 8)])}")],
     # `first` (Element(L, 1)) is drawn on the first point; the noisy points on top of L
     "05-data-from-python": [
         (0, "_drawn('L', under=('first',))"),
