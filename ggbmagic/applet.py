@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar, cast
 
 from . import _active, protocol
+from .applet_animation import Animations
 from .applet_events import Callback, EventsAndCallbacks
 from .applet_files import PicturesAndFiles
 from .channel import Channel, ChannelState
@@ -60,6 +61,7 @@ API_METHODS = (
     "setColor", "setLabelVisible", "setFixed", "renameObject", "deleteObject",
     "newConstruction", "reset", "getXML", "setXML", "evalXML", "getBase64", "setBase64",
     "getPNGBase64", "exportSVG", "getVersion", "setSize", "setPerspective",
+    "getViewProperties", "setCoordSystem",
 )
 
 
@@ -114,7 +116,7 @@ class _ApiProxy:
         return sorted(API_METHODS)
 
 
-class GeoGebra(PicturesAndFiles, EventsAndCallbacks):
+class GeoGebra(PicturesAndFiles, Animations, EventsAndCallbacks):
     """One GeoGebra panel, driven from Python.
 
     Use the one bound by ``%load_ext ggbmagic`` (``ggb``), or ``GeoGebra()`` after loading
@@ -145,9 +147,16 @@ class GeoGebra(PicturesAndFiles, EventsAndCallbacks):
         channel.add_event_sink(self._on_events)
         self.api = _ApiProxy(self)
         #: The applet in cells' outputs (``%ggb --open --inline``), see inline.py.
-        self.inline = InlineOutputs(channel.kernel_id, self.call, self._answers_now)
+        self.inline = InlineOutputs(channel.kernel_id, self.call, self._answers_now,
+                                    self._inline_picture)
         #: The placement the last `open` asked for; a reloaded page is told it in hello.
         self.placement: str | None = None
+
+    def _inline_picture(self) -> str:
+        """The inline output's fallback picture: framed like ``png()``, base64."""
+        import base64
+
+        return base64.b64encode(self.png().data).decode("ascii")
 
     # --- plumbing -----------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """``GeoGebra``'s pictures and files: PNG and SVG snapshots, loading and saving ``.ggb``.
 
 A mixin of :class:`ggbmagic.applet.GeoGebra` (which provides ``call`` and ``_run``); the
-file checks and the atomic write are in ``ggbfile.py``.
+file checks and the atomic write are in ``ggbfile.py``, the framing math and the image
+work in ``pictures/``, animations in ``applet_animation.py``.
 """
 
 from __future__ import annotations
@@ -27,10 +28,15 @@ from .ggbfile import (
     save_target,
 )
 from .labels import object_count
+from .pictures.framing import Plan, Window, fit_window, frame, parse_view, picture_size, plan
+from .pictures.framing import view_window as _view_window
+from .pictures.raster import crop_png, crop_svg
 
-__all__ = ["PicturesAndFiles"]
+__all__ = ["PicturesAndFiles", "ViewArg"]
 
 T = TypeVar("T")
+#: ``view=(xmin, xmax, ymin, ymax)`` of a picture.
+ViewArg = tuple[float, float, float, float] | list[float] | None
 
 
 def _identity(value: Any) -> Any:
@@ -48,14 +54,34 @@ class PicturesAndFiles:
         def _timeout(self, timeout: float | None) -> float: ...
         def _run(self, msg: protocol.Request, post: Callable[[Any], T], timeout: float) -> T: ...
 
-    def png(self, scale: float = 1.0, transparent: bool = False, *,
+    def png(self, scale: float = 1.0, transparent: bool = False, *, fit: bool = True,
+            view: ViewArg = None, width: int | None = None, height: int | None = None,
             timeout: float | None = None) -> PngImage:
-        """A PNG snapshot of the graphics view (displays in the notebook like a figure)."""
+        """A PNG picture of the construction (displays in the notebook like a figure).
+
+        ``fit=True`` (default) frames the visible objects with a margin; ``view=(xmin,
+        xmax, ymin, ymax)`` shows that window; ``fit=False`` the panel's own view. The
+        picture is ``width × height`` pixels (by default 640 wide, as high as the window
+        needs), whatever the panel's size; ``scale=2`` doubles its pixels (sharper). The
+        panel's view is left as it was. With nothing visible that has a position (only
+        graphs and lines), the picture shows the panel's window.
+        """
         if not scale > 0:
             raise ValueError("scale must be positive, e.g. png(scale=2) for a sharper image")
-        # dpi stays undefined: GeoGebra documents that setting it is slow.
-        data = self.call("getPNGBase64", float(scale), bool(transparent),
-                         timeout=self._timeout(timeout) * 2)
+        t = self._timeout(timeout) * 2
+        picture = self._plan_picture(fit, view, width, height, scale, t)
+        if picture is None:  # the panel's view as it is
+            return self._png_data(self.call("getPNGBase64", float(scale), bool(transparent),
+                                            timeout=t))
+        p, old = picture
+        with self._view_set(p.window, old, t):
+            data = self.call("getPNGBase64", p.export_scale, bool(transparent), timeout=t)
+        png = self._png_data(data)
+        return PngImage(crop_png(png.data, p.crop),
+                        display_size=(round(p.size[0] / scale), round(p.size[1] / scale)),
+                        window=p.target.as_tuple())
+
+    def _png_data(self, data: Any) -> PngImage:
         if not isinstance(data, str) or not data:
             raise GgbError("GeoGebra returned no PNG (is a graphics view visible?)")
         try:
@@ -64,19 +90,72 @@ class PicturesAndFiles:
             raise GgbError(f"GeoGebra returned an invalid PNG: {exc}") from None
 
     async def apng(self, scale: float = 1.0, transparent: bool = False) -> PngImage:
-        """``await`` twin of :meth:`png`."""
+        """``await`` twin of :meth:`png` with ``fit=False`` (the panel's view as it is)."""
         data = await self.acall("getPNGBase64", float(scale), bool(transparent))
         return PngImage.from_base64(str(data))
 
-    def svg(self, *, timeout: float | None = None) -> SvgImage:
-        """An SVG snapshot of the graphics view (not available for 3D views)."""
-        data = self.call("exportSVG", timeout=self._timeout(timeout) * 2)
+    def svg(self, *, fit: bool = True, view: ViewArg = None, width: int | None = None,
+            height: int | None = None, timeout: float | None = None) -> SvgImage:
+        """An SVG picture of the construction, framed like :meth:`png` (not for 3D views)."""
+        t = self._timeout(timeout) * 2
+        picture = self._plan_picture(fit, view, width, height, 1.0, t)
+        if picture is None:
+            return self._svg_data(self.call("exportSVG", timeout=t))
+        p, old = picture
+        with self._view_set(p.window, old, t):
+            svg = self._svg_data(self.call("exportSVG", timeout=t))
+        return SvgImage(crop_svg(svg.text, p.view_box, p.size))
+
+    def _svg_data(self, data: Any) -> SvgImage:
         if not isinstance(data, str) or not data:
             raise GgbError("GeoGebra returned no SVG (3D views cannot be exported as SVG)")
         try:
             return SvgImage(data)
         except ValueError as exc:
             raise GgbError(str(exc)) from None
+
+    # --- framing: the window, the size, and the view set for the export ---------------
+
+    def _view_properties(self, timeout: float) -> dict[str, Any]:
+        import json
+
+        raw = self.call("getViewProperties", timeout=timeout)
+        try:
+            props = json.loads(raw) if isinstance(raw, str) else raw
+            _view_window(props)
+        except (TypeError, ValueError, KeyError):
+            raise GgbError(f"GeoGebra answered getViewProperties with {str(raw)[:80]!r}; "
+                           "it cannot frame a picture (try fit=False)") from None
+        return dict(props)
+
+    def picture_window(self, fit: bool = True, view: ViewArg = None) -> Window | None:
+        """The window of the plane a picture would show: ``view`` if given, else the
+        fitted box of the visible objects (None when nothing visible has a position)."""
+        if view is not None:
+            return parse_view(view)
+        if not fit:
+            return None
+        return fit_window(self.objects())  # type: ignore[attr-defined]
+
+    def _plan_picture(self, fit: bool, view: ViewArg, width: int | None,
+                      height: int | None, scale: float, timeout: float,
+                      window: Window | None = None) -> tuple[Plan, Window] | None:
+        """How to take the picture, and the view to restore; None for a plain export."""
+        if window is None:
+            window = self.picture_window(fit, view)
+        if window is None and width is None and height is None:
+            return None
+        props = self._view_properties(timeout)
+        old = _view_window(props)
+        if window is None:
+            window = old
+        w, h = picture_size(window, width, height)
+        p = plan(frame(window, w, h), w, h, scale, float(props["width"]),
+                 float(props["height"]))
+        return p, old
+
+    def _view_set(self, window: Window, old: Window, timeout: float) -> _ViewSet:
+        return _ViewSet(self, window, old, timeout)
 
     def _max_unpacked(self) -> int:
         return int(getattr(self._settings, "max_ggb_unpacked_bytes", DEFAULT_MAX_UNPACKED_BYTES))
@@ -121,3 +200,18 @@ class PicturesAndFiles:
         encoded = self.call("getBase64", timeout=self._timeout(timeout) * 4)
         atomic_write(target, decode_ggb_base64(encoded, target, self._max_unpacked()))
         return target
+
+
+class _ViewSet:
+    """``with``: the view shows ``window``, and the old one again afterwards (also when
+    the export fails; the panel is the user's)."""
+
+    def __init__(self, owner: PicturesAndFiles, window: Window, old: Window,
+                 timeout: float) -> None:
+        self._owner, self._window, self._old, self._timeout = owner, window, old, timeout
+
+    def __enter__(self) -> None:
+        self._owner.call("setCoordSystem", *self._window.as_tuple(), timeout=self._timeout)
+
+    def __exit__(self, *exc: object) -> None:
+        self._owner.call("setCoordSystem", *self._old.as_tuple(), timeout=self._timeout)

@@ -22,14 +22,16 @@ from rich.table import Table
 from rich.text import Text
 
 from .events import Event
-from .images import PngImage, SvgImage
+from .images import GifImage, PngImage, SvgImage
 from .labels import relabel_note
+from .pictures.visibility import hidden_drawings, is_hidden_drawing
 from .protocol import LineResult, ObjectInfo
 from .richtext import RichRepr, no_controls, plain, render_html, render_text
 
 __all__ = [
     "CommandResult",
     "EventTable",
+    "GifImage",
     "ObjectTable",
     "PngImage",
     "ScriptResult",
@@ -60,6 +62,27 @@ def _coords(obj: ObjectInfo) -> str:
     if parts[2] in (None, 0, 0.0):
         parts = parts[:2]
     return "(" + ", ".join(_fmt_number(p) for p in parts) + ")"
+
+
+def hidden_note(names: Sequence[str]) -> str:
+    """The sentence under a result whose new objects GeoGebra did not draw.
+
+    >>> hidden_note(["L"])
+    'not drawn: L exists but is hidden; `%ggb --show L` or ggb.show("L") draws it'
+    """
+    them = ", ".join(names)
+    quoted = ", ".join(f'"{n}"' for n in names)
+    one = len(names) == 1
+    return (f"not drawn: {them} {'exists' if one else 'exist'} but {'is' if one else 'are'} "
+            f"hidden; `%ggb --show {','.join(names)}` or ggb.show({quoted}) draws "
+            f"{'it' if one else 'them'}")
+
+
+def _type_cell(obj: ObjectInfo) -> Text:
+    kind = plain(obj.get("type"))
+    if is_hidden_drawing(obj):
+        return Text.assemble(kind, (" (hidden)", "bold yellow"))
+    return kind
 
 
 def _ok(ok: bool) -> Text:
@@ -101,11 +124,15 @@ class CommandResult(RichRepr):
         for col in ("", "name", "type", "value"):
             table.add_column(col)
         for obj in self.objects:
-            table.add_row(_ok(self.ok), plain(obj.get("name")), plain(obj.get("type")),
+            table.add_row(_ok(self.ok), plain(obj.get("name")), _type_cell(obj),
                           plain(obj.get("value")))
-        if self.note:
-            # Below the table, not as its caption: a caption wraps to the table's width.
-            return Group(table, Text(no_controls(self.note), style="italic"))
+        # Below the table, not as its caption: a caption wraps to the table's width.
+        notes = [self.note] if self.note else []
+        hidden = hidden_drawings(self.objects)
+        if hidden:
+            notes.append(hidden_note(hidden))
+        if notes:
+            return Group(table, *(Text(no_controls(n), style="italic") for n in notes))
         return table
 
 
@@ -167,6 +194,10 @@ class ScriptResult(RichRepr):
             note = relabel_note(str(line.get("text", "")), line.get("labels") or [])
             if note:
                 notes.append(f"line {line.get('line')}: {note}")
+        hidden = hidden_drawings(obj for line in self.lines for obj in line.get("objects") or []
+                                 if isinstance(obj, dict))
+        if hidden:
+            notes.append(hidden_note(hidden))
         skipped = self.total - len(self.lines)
         if skipped > 0:
             table.caption = f"{skipped} line(s) not run after the failure"
@@ -241,7 +272,7 @@ class ObjectTable(RichRepr):
         for col in ("name", "type", "definition", "value", "coordinates"):
             table.add_column(col, overflow="fold")
         for row, obj in zip(self.records(), self.objects, strict=False):
-            table.add_row(plain(row["name"]), plain(row["type"]), plain(row["definition"]),
+            table.add_row(plain(row["name"]), _type_cell(obj), plain(row["definition"]),
                           plain(row["value"]), plain(_coords(obj)))
         return table
 

@@ -63,14 +63,18 @@ class InlineOutputs:
     """The inline outputs of one kernel: showing one, and refreshing their fallback.
 
     *ready* says whether the applet can answer now (the refresh never waits for a
-    browser); *call* is the Python API's ``call``.
+    browser); *call* is the Python API's ``call``; *picture*, when given, makes the
+    fallback picture (base64 PNG; ``GeoGebra`` frames it like ``ggb.png()``), else it is
+    the panel's view as it is.
     """
 
-    def __init__(self, kernel_id: str, call: Call, ready: Callable[[], bool]) -> None:
+    def __init__(self, kernel_id: str, call: Call, ready: Callable[[], bool],
+                 picture: Callable[[], str] | None = None) -> None:
         self.kernel_id = kernel_id
         self.display_id = f"ggbmagic-{uuid.uuid4().hex}"
         self._call = call
         self._ready = ready
+        self._picture = picture
         #: An inline output was shown by this kernel (only then is the construction copied).
         self.used = False
         self._shown_in: int | None = None
@@ -104,7 +108,12 @@ class InlineOutputs:
             return False
         try:
             ggb_b64 = self._call("getBase64")
-            png_b64 = self._call("getPNGBase64", 1.0, False)
+            # The construction (its file holds the view too) did not change: neither
+            # did its picture. A framed picture sets the view for a moment; not for nothing.
+            if ggb_b64 == self.ggb_b64 and self.png_b64:
+                return False
+            png_b64 = (self._picture() if self._picture is not None
+                       else self._call("getPNGBase64", 1.0, False))
         except Exception as exc:  # the browser went away, or the panel was closed
             log.debug("ggbmagic: could not refresh the inline output: %s", exc)
             return False

@@ -35,9 +35,10 @@ NEEDS_FRONTEND = (
 )
 
 # Options of %ggb / %%ggb, for splitting the line before the verbatim GeoGebra command.
-_VALUED = {"-t", "--timeout", "--app", "--scale", "-o", "--output", "--load", "--save"}
+_VALUED = {"-t", "--timeout", "--app", "--scale", "-o", "--output", "--load", "--save",
+           "--view", "--width", "--height", "--show", "--frames", "--duration"}
 _FLAGS = {"-q", "--quiet", "--open", "--inline", "--panel", "--png", "--svg", "--transparent",
-          "--continue", "--clear", "-h", "--help", "--allow-javascript"}
+          "--continue", "--clear", "-h", "--help", "--allow-javascript", "--nofit", "--animate"}
 
 
 @contextmanager
@@ -83,6 +84,10 @@ class GgbMagics(Magics, Configurable):
                      help="Where the applet is shown: 'panel' (beside the notebook), 'inline' "
                           "(in the output of the cell that opens it), or '' for the frontend's "
                           "own setting (Settings → ggbmagic → placement).").tag(config=True)
+    max_animation_frames = Int(200, help="Most frames an animation (ggb.animate, "
+                                         "%ggb --animate) may have.").tag(config=True)
+    max_animation_bytes = Int(20 * 1024 * 1024, help="Largest animated GIF ggb.animate "
+                                                     "returns (bytes).").tag(config=True)
     variable = Unicode("ggb", help="Name under which %load_ext binds the GeoGebra object "
                                    "('' for none).").tag(config=True)
 
@@ -114,8 +119,27 @@ class GgbMagics(Magics, Configurable):
             split = split_line(line, _VALUED, _FLAGS)
         except LineSyntaxError as exc:
             raise UsageError(str(exc)) from None
-        args = parse_argstring(func, " ".join(shlex.quote(t) for t in split.options))
-        return args, split.command
+        options, command = split.options, split.command
+        if "--animate" in options:
+            # %ggb --animate NAME START STOP [options]: options may follow the three words.
+            try:
+                rest = shlex.split(command)
+                more = split_line(" ".join(shlex.quote(w) for w in rest[3:]), _VALUED, _FLAGS)
+            except (ValueError, LineSyntaxError) as exc:
+                raise UsageError(str(exc)) from None
+            if more.command:
+                raise UsageError(f"--animate takes NAME START STOP, not {command!r}; e.g. "
+                                 "%ggb --animate a 0 5 --frames 20")
+            options, command = options + more.options, " ".join(rest[:3])
+        # name=value for valued options: argparse would take a value starting with '-'
+        # (--view=-1,5,-2,3) for an option.
+        words: list[str] = []
+        opts = iter(options)
+        for word in opts:
+            words.append(f"{word}={next(opts)}" if word in _VALUED and word.startswith("--")
+                         else word)
+        args = parse_argstring(func, " ".join(shlex.quote(t) for t in words))
+        return args, command
 
     # --- %ggb / %%ggb -----------------------------------------------------------------
 
@@ -133,6 +157,20 @@ class GgbMagics(Magics, Configurable):
     @argument("--png", action="store_true", help="end with a PNG snapshot of the construction")
     @argument("--svg", action="store_true", help="end with an SVG snapshot")
     @argument("--scale", type=float, default=1.0, help="PNG scale (default 1)")
+    @argument("--width", type=int, help="picture width in pixels (default 640)")
+    @argument("--height", type=int, help="picture height in pixels (default: as the "
+                                         "drawing needs)")
+    @argument("--view", metavar="XMIN,XMAX,YMIN,YMAX",
+              help="the picture shows this window of the plane, e.g. --view=-1,5,-2,3")
+    @argument("--nofit", action="store_true",
+              help="the picture shows the panel's view (default: framed on the drawing)")
+    @argument("--show", action="append", default=[], metavar="NAME",
+              help="draw an object GeoGebra created hidden (e.g. a list of points)")
+    @argument("--animate", action="store_true",
+              help="%%ggb --animate NAME START STOP: an animated GIF of a slider's sweep")
+    @argument("--frames", type=int, default=20, help="frames of --animate (default 20)")
+    @argument("--duration", type=float, default=0.1,
+              help="seconds per frame of --animate (default 0.1)")
     @argument("--transparent", action="store_true", help="PNG with a transparent background")
     @argument("--continue", dest="keep_going", action="store_true",
               help="%%%%ggb: run every line even after a failing one")
@@ -152,7 +190,10 @@ class GgbMagics(Magics, Configurable):
             %ggb A = (1, 2)
             %ggb d = Distance(A, {{(4, 6)}})     # {{expr}} inserts a Python value
             %ggb                                  # connection status
-            %ggb --png                            # a snapshot of the construction
+            %ggb --png                            # a picture framed on the drawing
+            %ggb --png --view=-1,5,-2,3 --width 400  # that window, 400 pixels wide
+            %ggb --show L                         # draw L (GeoGebra made it hidden)
+            %ggb --animate a 0 5 --frames 20      # an animated GIF of a's sweep
             %ggb --open --app geometry            # (re)open the panel
             %ggb --open --inline                  # the applet in this cell's output
             %ggb --save lesson.ggb / --load lesson.ggb
@@ -185,11 +226,51 @@ class GgbMagics(Magics, Configurable):
             raise UsageError("--timeout needs a positive number of seconds, e.g. --timeout 10")
         return args.timeout  # type: ignore[no-any-return]
 
+    def _picture_options(self, args: Any) -> dict[str, Any]:
+        view = None
+        if args.view:
+            parts = [p for p in args.view.replace(",", " ").split() if p]
+            try:
+                view = tuple(float(p) for p in parts)
+            except ValueError:
+                raise UsageError("--view needs four numbers xmin,xmax,ymin,ymax, e.g. "
+                                 "--view=-1,5,-2,3") from None
+        return {"fit": not args.nofit, "view": view, "width": args.width,
+                "height": args.height}
+
     def _snapshot(self, args: Any) -> Any:
         ggb = self._ggb()
         if args.svg:
-            return ggb.svg()
-        return ggb.png(scale=args.scale, transparent=args.transparent)
+            return ggb.svg(**self._picture_options(args))
+        return ggb.png(scale=args.scale, transparent=args.transparent,
+                       **self._picture_options(args))
+
+    def _show(self, args: Any, timeout: float | None, result: Any = None) -> None:
+        names = [n.strip() for names in args.show for n in names.split(",") if n.strip()]
+        self._ggb().show(*names, timeout=timeout)
+        # The result was read before: it must not say "not drawn" of what is drawn now.
+        objects = getattr(result, "objects", None)
+        if objects is None and hasattr(result, "lines"):
+            objects = [o for line in result.lines for o in line.get("objects") or []]
+        for obj in objects or []:
+            if isinstance(obj, dict) and obj.get("name") in names:
+                obj["visible"] = True
+        if not (args.quiet or self.quiet):
+            print(f"ggbmagic: {', '.join(names)} drawn (shown in the graphics view)")
+
+    def _animate(self, args: Any, command: str) -> Any:
+        """``%ggb --animate NAME START STOP`` (its options were parsed with the others)."""
+        words = command.split()
+        try:
+            if len(words) != 3:
+                raise ValueError
+            name, start, stop = words[0], float(words[1]), float(words[2])
+        except ValueError:
+            raise UsageError(f"--animate needs NAME START STOP, not {command!r}; e.g. "
+                             "%ggb --animate a 0 5 --frames 20") from None
+        frames, duration = args.frames, args.duration
+        return self._ggb().animate(name, start, stop, frames, duration=duration,
+                                   scale=args.scale, **self._picture_options(args))
 
     def _finish(self, args: Any, result: Any) -> Any:
         """Store, show the snapshot if asked, and honour --quiet."""
@@ -218,15 +299,19 @@ class GgbMagics(Magics, Configurable):
                              "%ggb --load lesson.ggb --allow-javascript")
         if args.load:
             ggb.load(args.load, timeout=timeout, allow_javascript=args.allow_javascript or None)
+        if args.animate:
+            return self._finish(args, self._animate(args, command))
         result: Any = None
         if command:
             text = interpolate(command, self._namespace())
             result = ggb.command(text, timeout=timeout)
+        if args.show:
+            self._show(args, timeout, result)
         if args.save:
             ggb.save(args.save, timeout=timeout)
         if result is None and not (args.png or args.svg or args.load or args.save
                                    or args.open or args.inline or args.panel
-                                   or args.clear):
+                                   or args.clear or args.show):
             result = ggb.status()
         return self._finish(args, result)
 
@@ -245,6 +330,8 @@ class GgbMagics(Magics, Configurable):
             self._store(args.output, exc.result)
             display(exc.result)
             raise UsageError(str(exc)) from None
+        if args.show:
+            self._show(args, timeout, result)
         if result.failed:
             numbers = ", ".join(str(line["line"]) for line in result.failed)
             print(f"ggbmagic: {len(result.failed)} line(s) failed: {numbers}", file=sys.stderr)
@@ -260,7 +347,8 @@ class GgbMagics(Magics, Configurable):
                    "dragEnd, …); repeat for several")
     @argument("--target", help="only events of this object")
     @argument("--tail", type=int, default=None, metavar="N", help="only the last N events")
-    @argument("--clear", action="store_true", help="forget the stored events afterwards")
+    @argument("--clear", action="store_true",
+              help="forget the stored events and say how many (no table; -o keeps it)")
     @argument("-o", "--output", help="store the event table in this Python variable")
     @line_magic
     def ggb_events(self, line: str = "") -> Any:
@@ -276,5 +364,9 @@ class GgbMagics(Magics, Configurable):
             table = self._ggb().event_table(types=args.type, target=args.target, tail=args.tail)
             self._store(args.output, table)
             if args.clear:
-                self._ggb().clear_events()
+                stored = self._ggb().clear_events()
+                # Say it: the table alone looks as if nothing happened.
+                print(f"ggbmagic: cleared the {stored} stored event(s); new events are "
+                      "counted from here.")
+                return None
         return table

@@ -45,13 +45,6 @@
 # %load_ext ggbmagic
 
 # %% [markdown]
-# `%ggb` on its own tells you whether the panel is connected (and which GeoGebra
-# version it runs).
-
-# %%
-# %ggb
-
-# %% [markdown]
 # ## 2. One command: the line magic `%ggb`
 #
 # Everything after `%ggb` is typed into GeoGebra exactly as you would type it into its
@@ -61,6 +54,14 @@
 
 # %%
 # %ggb A = (1, 2)
+
+# %% [markdown]
+# GeoGebra answered, so the panel is connected. `%ggb` on its own tells you so (and
+# which GeoGebra version it runs). Run it first in a new notebook and it may say the
+# panel is still loading: the first command waits for GeoGebra, the status does not.
+
+# %%
+# %ggb
 
 # %% [markdown]
 # ## 3. A small script: the cell magic `%%ggb`
@@ -232,8 +233,11 @@ assert math.isclose(ggb.value("dPA2"), ggb.value("dPA"), abs_tol=1e-9)
 # %% [markdown]
 # ## 7. A picture of the construction
 #
-# `%ggb --png` puts a snapshot of the panel into the notebook, so that the picture stays
-# in the notebook when you share or print it. (`%ggb --svg` makes a vector picture.)
+# `%ggb --png` puts a picture of the construction into the notebook, so that it stays
+# in the notebook when you share or print it. The picture is framed on what is drawn
+# (all points, with a margin), 640 pixels wide whatever the size of the panel;
+# `--view=xmin,xmax,ymin,ymax` chooses the window yourself, `--width` the size, and
+# `--nofit` takes the panel's view as it is. (`%ggb --svg` makes a vector picture.)
 
 # %%
 # %ggb --png

@@ -268,8 +268,32 @@ def check_euler_line(verbose=True):
 check_euler_line()
 
 # %% [markdown]
-# A picture of the construction for your notes (`ggb.svg()` gives a vector picture;
-# `%ggb --png` below gives a bitmap).
+# A picture of the construction for your notes. First we tidy it: the second copies of
+# the centres (`Gpoly`, `Obis`, `Halt`) lie exactly on `G`, `O` and `H` and their labels
+# would cover them, the bisectors and altitudes that built them run across the whole
+# picture, and `Slope` draws its slope triangle with the number on the Euler line.
+# [SetVisibleInView](https://geogebra.github.io/docs/manual/en/commands/SetVisibleInView/)
+# hides them in the graphics view (they still exist and still follow the triangle); two
+# short segments show the altitudes from $A$ and $B$ instead. The three centres get
+# their own colours. (`ggb.svg()` gives a vector picture; `%ggb --png` below a bitmap.)
+
+# %%
+# %%ggb
+SetVisibleInView(Gpoly, 1, false)
+SetVisibleInView(Obis, 1, false)
+SetVisibleInView(Halt, 1, false)
+SetVisibleInView(mAB, 1, false)
+SetVisibleInView(mBC, 1, false)
+SetVisibleInView(lineBC, 1, false)
+SetVisibleInView(lineCA, 1, false)
+SetVisibleInView(hA, 1, false)
+SetVisibleInView(hB, 1, false)
+SetVisibleInView(eulerSlope, 1, false)
+altA = Segment(A, Intersect(hA, lineBC))
+altB = Segment(B, Intersect(hB, lineCA))
+SetColor(G, "darkgreen")
+SetColor(O, "blue")
+SetColor(H, "purple")
 
 # %%
 ggb.svg()

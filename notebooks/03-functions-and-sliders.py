@@ -166,6 +166,13 @@ r = x(R)
 g = Derivative(f)
 slope3 = g(3)
 areaUnder = Integral(f, 0, 2)
+# g is a line through the origin: dashed, orange and labelled, so it is not taken for
+# a tangent; the area's label would sit on R, so it goes
+SetColor(g, "orange")
+SetLineStyle(g, 1)
+SetCaption(g, "f'")
+ShowLabel(g, true)
+ShowLabel(areaUnder, false)
 
 # %% [markdown]
 # **Check, with Python's own methods** (for $a = 1$, so $f(x) = x^2 - 2$):
@@ -250,13 +257,32 @@ for _, row in experiment.iterrows():
     assert math.isclose(row["integral (GeoGebra)"], row["a*8/3 - 4"], abs_tol=1e-6)
 
 # %% [markdown]
-# Back to $a = 1$, and a snapshot of the graph with its points.
+# Back to $a = 1$, and a picture of the graph with its seven points, the root $R$, the
+# derivative $f'$ (dashed) and the area from $0$ to $2$. The slider sits at a fixed
+# place on the screen, where it would cover the graph in the picture, so the picture
+# leaves it out (`SetVisibleInView`) and we put it back afterwards.
 
 # %%
 # %ggb SetValue(a, 1)
 
 # %%
+# %ggb SetVisibleInView(a, 1, false)
+
+# %%
 # %ggb --png
+
+# %% [markdown]
+# **An animation.** `ggb.animate("a", 0.5, 2, frames=16)` moves the slider from $0.5$ to
+# $2$ in 16 steps and returns an animated GIF, framed like a picture (on the drawing at
+# the start, the middle and the end of the sweep), that stays in the notebook. Watch the
+# root move towards $0$ and the area grow as $a$ grows. Afterwards `a` has its value
+# back. (`%ggb --animate a 0.5 2 --frames 16` does the same.)
+
+# %%
+ggb.animate("a", 0.5, 2, frames=16, duration=0.15)
+
+# %%
+# %ggb SetVisibleInView(a, 1, true)
 
 # %% [markdown]
 # ## Try it yourself
@@ -269,11 +295,30 @@ for _, row in experiment.iterrows():
 #    slider there and check with `ggb.value("areaUnder")`.
 # 3. Make the slider negative (for example $-1$). What happens to `Root(f, 0, 5)`? Why?
 #
-# The cell below checks an answer to question 2. It holds the right answer; put in a
-# wrong `a_guess` (say `1.2`) and the check fails.
+# The cell below checks your answer to question 2: put your value into `a_guess` and
+# run it. (The solution is at the end of the notebook.)
 
 # %%
-a_guess = 1.5
+a_guess = 1.2
 ggb.command(f"SetValue(a, {a_guess})")
 print("a =", ggb.value("a"), "  integral from 0 to 2 =", ggb.value("areaUnder"))
-assert math.isclose(ggb.value("areaUnder"), 0, abs_tol=1e-6), "not zero: try another a_guess"
+if math.isclose(ggb.value("areaUnder"), 0, abs_tol=1e-6):
+    print("Right: the integral is zero.")
+else:
+    print("Not zero yet: try another a_guess.")
+
+# %% [markdown]
+# ---
+#
+# *Exercises above first!*
+#
+# &nbsp;
+#
+# ## Solution of question 2
+#
+# $a \cdot \frac{8}{3} - 4 = 0$ gives $a = \frac{3}{2} = 1.5$. Checked in GeoGebra:
+
+# %%
+ggb.command("SetValue(a, 1.5)")
+assert math.isclose(ggb.value("areaUnder"), 0, abs_tol=1e-6)
+print("a = 1.5: integral from 0 to 2 =", ggb.value("areaUnder"))

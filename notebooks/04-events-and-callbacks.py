@@ -51,8 +51,9 @@ s = Segment(P, Q)
 d = Distance(P, Q)
 
 # %% [markdown]
-# Creating these objects already produced events: one `add` per new object, an
-# `updateStyle` for the colour change, and `update` events when values changed.
+# Creating these objects already produced events: one `add` per new object and an
+# `updateStyle` for the colour change (`update` events come when an object that
+# already exists changes, as in section 3).
 # GeoGebra's own events such as `updateStyle` name the object in `target` (and, for some,
 # several objects in `targets`). `%ggb_events` shows the most recent ones;
 # `--clear` empties the list so that we start counting from here.
@@ -170,6 +171,23 @@ count_before = len(recorded)
 assert len(recorded) == count_before
 assert math.isclose(ggb.value("d"), 10, abs_tol=1e-9)
 print("still", len(recorded), "row(s) recorded; d is now", ggb.value("d"))
+
+# %% [markdown]
+# **A picture of what the callback saw.** The positions in `recorded` go back to
+# GeoGebra as a list of points, `trail` (drawn in red, with `--show`: GeoGebra creates a
+# list typed from numbers hidden); $P$ is now at $(6, 8)$, where the callback no longer
+# looked. The picture is framed on all of it.
+
+# %%
+trail_points = [(row["x"], row["y"]) for row in recorded]
+
+# %%
+# %%ggb --show trail
+trail = {{trail_points}}
+SetColor(trail, "red")
+
+# %%
+# %ggb --png
 
 # %% [markdown]
 # ## Try it yourself

@@ -28,7 +28,7 @@
 # 1. to make reproducible "noisy" data with NumPy (a *seeded* random generator);
 # 2. to send a Python list of points, or a NumPy array, to GeoGebra with `{{ ... }}`;
 # 3. to fit a line with GeoGebra's `FitLine` and read its slope back into Python;
-# 4. to compare with `numpy.polyfit` and with summary statistics (`Mean`, `Sum`, `Min`,
+# 4. to compare with `numpy.polyfit` and with summary statistics (`MeanX`, `MeanY`, `Sum`, `Min`,
 #    `Max`, `Length`).
 
 # %%
@@ -71,6 +71,13 @@ points[:3]
 # %ggb L = {{points}}
 
 # %% [markdown]
+# The table says `list (hidden)`: GeoGebra creates a list typed from numbers hidden
+# (a list made from other objects, like `{A, B}`, is drawn). `--show` draws it:
+
+# %%
+# %ggb --show L
+
+# %% [markdown]
 # A NumPy array becomes a GeoGebra list of numbers. We send the $x$ and the $y$ values
 # separately too, for the statistics below.
 
@@ -86,8 +93,9 @@ points[:3]
 # * [FitLine](https://geogebra.github.io/docs/manual/en/commands/FitLine/)`(L)`: the
 #   regression line of $y$ on $x$;
 # * [Slope](https://geogebra.github.io/docs/manual/en/commands/Slope/): its slope $m$;
-# * [Mean](https://geogebra.github.io/docs/manual/en/commands/Mean/): the averages
-#   $\bar{x}$ and $\bar{y}$. The fitted line always passes through the point
+# * [MeanX](https://geogebra.github.io/docs/manual/en/commands/MeanX/) and
+#   [MeanY](https://geogebra.github.io/docs/manual/en/commands/MeanY/): the averages
+#   $\bar{x}$ and $\bar{y}$ of the points of `L` (so they follow `L` when a point changes). The fitted line always passes through the point
 #   $(\bar{x}, \bar{y})$, so its $y$-intercept is $b = \bar{y} - m\,\bar{x}$;
 # * [Distance](https://geogebra.github.io/docs/manual/en/commands/Distance/) from that
 #   point to the line should therefore be $0$;
@@ -106,8 +114,8 @@ SetColor(fit, "red")
 m = Slope(fit)
 
 # the mean point lies on the fitted line
-mx = Mean(xs)
-my = Mean(ys)
+mx = MeanX(L)
+my = MeanY(L)
 Mbar = (mx, my)
 dMbar = Distance(Mbar, fit)
 b = my - m*mx
@@ -173,11 +181,12 @@ assert abs(m_ggb - 2) < 0.5 and abs(b_ggb - 1) < 0.5
 assert abs(residuals.sum()) < 1e-6
 
 # %% [markdown]
-# A snapshot of the points and the fitted line. `ggb.png(scale=...)` makes the picture
-# bigger or smaller; `%ggb --png` is the same with the default size.
+# A picture of the points, the fitted line and the mean point $\bar{M}$ (`Mbar`).
+# `ggb.png()` frames it on what is drawn; `width=` sets its size in pixels, `scale=2`
+# makes it sharper; `%ggb --png` is the same with the default size.
 
 # %%
-ggb.png(scale=0.8)
+ggb.png(width=560)
 
 # %% [markdown]
 # ## Try it yourself
@@ -188,6 +197,10 @@ ggb.png(scale=0.8)
 #    change?
 # 3. Make one point an *outlier*: `%ggb SetValue(L, 5, (0, -6))` replaces the 5th point
 #    of the list `L`. Read `ggb.value("m")` again. How much does one bad measurement change the slope?
+#    The fitted line, `m`, `b` and the mean point follow `L`, so "the mean point is on the
+#    line" still holds; but the NumPy arrays `x`, `y` and GeoGebra's `xs`, `ys` (and
+#    `ysum`, `ymin`, `ymax`) are copies of the old data: the NumPy comparison in section 4
+#    no longer matches until you change `x`, `y` too.
 #
 # The cell below is a start for question 1: it makes new data with more noise, sends it
 # to GeoGebra and compares the two fits again.
@@ -203,6 +216,18 @@ noisy_points = list(zip(x2.tolist(), y2.tolist()))
 Lnoisy = {{noisy_points}}
 fit2 = FitLine(Lnoisy)
 m2 = Slope(fit2)
+
+# %% [markdown]
+# Both data sets and both fitted lines in one picture: the noisy points in orange, their
+# line in blue.
+
+# %%
+# %%ggb
+SetColor(Lnoisy, "orange")
+SetColor(fit2, "blue")
+
+# %%
+# %ggb --show Lnoisy --png
 
 # %%
 print("slope with little noise:", round(ggb.value("m"), 3), "  with more noise:", round(ggb.value("m2"), 3))

@@ -24,6 +24,7 @@ import nbformat
 import pytest
 
 from ._lab import LabPage, copy_without_outputs
+from ._pictures import EXPECT, SNIPPET, expected_json, framed_pictures, missing_points
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
 PNG, SVG = "image/png", "image/svg+xml"
@@ -154,4 +155,14 @@ def test_notebook_runs_clean(lab: LabPage, source: Path) -> None:
             continue
         if shown != asked:
             problems.append(f"{where}: asked for {dict(asked)}, shows {dict(shown)}")
+    assert not problems, "\n".join(problems)
+    # Pictures that look (_pictures.py): the named objects' colours where they must be.
+    pictures = framed_pictures(cells)
+    for index, expr in EXPECT.get(source.stem, []):
+        assert pictures, f"{source.name} has no framed picture"
+        png, window = pictures[index]
+        printed = lab.run(name, SNIPPET + f"\nprint(_json.dumps({expr}))", clean=True)
+        drawn = expected_json(printed.stdout)
+        problems += [f"{source.name} picture {index}: {p}"
+                     for p in missing_points(png, window, drawn)]
     assert not problems, "\n".join(problems)

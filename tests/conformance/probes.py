@@ -196,6 +196,11 @@ PROBES: tuple[Probe, ...] = (
     created("k=Slope(Line(A,C))", "k", setup=TRIANGLE, id="slope"),
     created("fit=FitLine({(0,1),(1,3),(2,5)})", "fit", id="fit line"),
     created("sq=Sequence(k^2,k,1,4)", "sq", id="sequence"),
+    created("mxl=MeanX({(1,2),(3,5),(4,4)})", "mxl", id="MeanX of a list of points"),
+    Probe("MeanY follows SetValue of the list",
+          (labels("my=MeanY(L)"), "api.getValue('my')", labels("SetValue(L, 2, (0, -6))"),
+           "api.getValue('my')", "api.getValueString('L')"),
+          setup=("L={(1,2),(3,5),(4,4)}",)),
     created("r=Root(x^2-2,0,3)", "r", id="root is a point"),
     created("dv=Derivative(x^3)", "dv", id="derivative"),
     created("ig=Integral(x^2,0,3)", "ig", id="integral"),
@@ -229,6 +234,12 @@ PROBES: tuple[Probe, ...] = (
           setup=("A=(1,2)",)),
     Probe("SetVisibleInView", (labels("SetVisibleInView(A, 1, false)"), "api.getVisible('A')"),
           setup=("A=(1,2)",)),
+    Probe("SetLineStyle", (labels("SetLineStyle(f, 1)"), "api.getVisible('f')"),
+          setup=("f(x)=2x",)),
+    Probe("SetVisibleInView of a function, and back",
+          (labels("SetVisibleInView(f, 1, false)"), "api.getVisible('f')",
+           labels("SetVisibleInView(f, 1, true)")),
+          setup=("f(x)=2x",)),
     Probe("SetConditionToShowObject", (labels("SetConditionToShowObject(A, false)"),),
           setup=("A=(1,2)",)),
     Probe("Execute", (labels('Execute({"C=(1,1)"})'), "api.exists('C')")),
@@ -323,6 +334,37 @@ PROBES: tuple[Probe, ...] = (
     Probe("getPNGBase64",
           ("api.getPNGBase64(1, false, 72)", "api.getPNGBase64(1, true, undefined)"),
           setup=("A=(1,2)",)),
+    # --- pictures: the view's window, set and read (ggb.png(fit=…), ggb.animate) ----------
+    Probe("getViewProperties: a JSON string with the window",
+          ("typeof api.getViewProperties()",
+           "Object.keys(JSON.parse(api.getViewProperties())).sort()",
+           "typeof api.setCoordSystem"),
+          note="the window is xMin .. xMin + width * invXscale (likewise y)"),
+    Probe("setCoordSystem: synchronous, the window reads back",
+          ("api.setCoordSystem(-1, 3, -2, 2)",
+           "(v => [v.xMin, v.yMin, v.xMin + v.width * v.invXscale,"
+           " v.yMin + v.height * v.invYscale].map(n => Math.round(n * 1e6) / 1e6))"
+           "(JSON.parse(api.getViewProperties()))",
+           "(v => Math.round(v.width * v.invXscale * 1e6) / 1e6)"
+           "(JSON.parse(api.getViewProperties()))"),
+          setup=("A=(1,2)",), tags=("pictures",),
+          real_only="the double's graphics view is the applet's size; GeoGebra 5.0.745's is 2 "
+                    "pixels smaller at first, and the viewChanged2D event carries the scale"),
+    Probe("setCoordSystem: the export is the view's size, showing the new window",
+          ("(S.v = JSON.parse(api.getViewProperties()), true)",
+           "api.setCoordSystem(0, 40, 0, 30)",
+           "(b => { const s = atob(b.slice(0, 44)); const u = k => ((s.charCodeAt(k) << 24) |"
+           " (s.charCodeAt(k + 1) << 16) | (s.charCodeAt(k + 2) << 8) | s.charCodeAt(k + 3))"
+           " >>> 0; return [u(16) === Math.round(S.v.width * 2),"
+           " u(20) === Math.round(S.v.height * 2)]; })(api.getPNGBase64(2, false, undefined))"),
+          setup=("A=(1,2)",), tags=("pictures",),
+          real_only="the double's graphics view is the applet's size; GeoGebra 5.0.745's is 2 "
+                    "pixels smaller at first, and the viewChanged2D event carries the scale"),
+    created("LA={A, B}", "LA", setup=("A=(1,2)", "B=(3,4)"),
+            id="list of named points is shown"),
+    created("sp=Sequence((k,k),k,1,3)", "sp", id="sequence of points is shown"),
+    created("lt={(1,2),(3,4)}+(1,1)", "lt", id="list of constants is hidden"),
+    created("lf={x, x^2}", "lf", id="list of functions typed is hidden"),
     # --- the CAS is not in this bundle ------------------------------------------------------
     Probe("no CAS: evalCommandCAS", ("api.evalCommandCAS('Solve(x^2=4)')",
                                      "api.evalCommandCAS('Factor(x^2-1)')")),

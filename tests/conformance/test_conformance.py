@@ -45,6 +45,7 @@ def double_answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 @pytest.mark.real_geogebra
+@pytest.mark.timeout(900)  # every probe on the real GeoGebra: over 300 s on a loaded machine
 def test_the_record_is_what_the_real_geogebra_answers(tmp_path: Path) -> None:
     """Run on the real GeoGebra (when present): the record is current, every row."""
     if real_geogebra_dir() is None:

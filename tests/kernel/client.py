@@ -51,11 +51,14 @@ class FakeGeoGebra:
 
     def __init__(self) -> None:
         self.objects: dict[str, dict[str, Any]] = {}
+        self.view: dict[str, float] = {"xMin": -4.3, "yMin": -5.66, "invXscale": 0.02,
+                                       "invYscale": 0.02, "width": 798, "height": 598}
 
     def describe(self, name: str) -> dict[str, Any]:
         obj = self.objects[name]
         info = {"name": name, "type": obj["type"], "definition": obj.get("definition", ""),
-                "command": obj.get("definition", ""), "defined": True, "visible": True}
+                "command": obj.get("definition", ""), "defined": True,
+                "visible": obj.get("visible", True)}
         if obj["type"] == "point":
             x, y = obj["x"], obj["y"]
             info |= {"value": f"{name} = ({x:g}, {y:g})", "x": x, "y": y, "z": 0.0}
@@ -71,6 +74,8 @@ class FakeGeoGebra:
         if not match:
             return None
         name, rhs = match.group(1), match.group(2).strip()
+        # A redefined object keeps its style, as in GeoGebra: here, whether it is shown.
+        shown = self.objects.get(name, {}).get("visible", True)
         if (point := _POINT.match(rhs)) is not None:
             self.objects[name] = {"type": "point", "x": float(point.group(1)),
                                   "y": float(point.group(2))}
@@ -84,6 +89,7 @@ class FakeGeoGebra:
                                   "number": math.hypot(a["x"] - b["x"], a["y"] - b["y"])}
         else:
             return None
+        self.objects[name]["visible"] = shown
         return [name]
 
     def command(self, text: str) -> dict[str, Any]:
@@ -111,8 +117,33 @@ class FakeGeoGebra:
         if method == "newConstruction":
             self.objects.clear()
             return None
-        if method == "getPNGBase64":
-            return TINY_PNG
+        if method == "setValue":
+            obj = self.objects.get(args[0])
+            if obj and obj["type"] == "numeric":
+                obj["number"] = float(args[1])
+            return None
+        if method in ("setVisible", "getVisible"):
+            obj = self.objects.get(args[0], {})
+            if method == "setVisible" and obj:
+                obj["visible"] = bool(args[1])
+            return bool(obj.get("visible", True))
+        if method == "getViewProperties":  # GeoGebra's answer: a JSON string (conformance)
+            return json.dumps(self.view)
+        if method == "setCoordSystem":
+            xmin, xmax, ymin, ymax = (float(a) for a in args)
+            self.view |= {"xMin": xmin, "yMin": ymin,
+                          "invXscale": (xmax - xmin) / self.view["width"],
+                          "invYscale": (ymax - ymin) / self.view["height"]}
+            return None
+        if method == "getPNGBase64":  # the view's size times the scale, as GeoGebra's
+            from PIL import Image
+
+            size = (round(self.view["width"] * args[0]), round(self.view["height"] * args[0]))
+            buf = io.BytesIO()
+            # Its colour follows the numbers, so an animation's frames differ.
+            shade = int(sum(o.get("number", 0) for o in self.objects.values()) * 40) % 256
+            Image.new("RGB", size, (shade, 255, 255)).save(buf, format="PNG")
+            return base64.b64encode(buf.getvalue()).decode()
         if method == "exportSVG":
             return '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>'
         if method == "getBase64":

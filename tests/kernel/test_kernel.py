@@ -275,6 +275,9 @@ def test_events_are_stored_shown_and_call_back_on_the_main_thread(
     ex = loaded.ok("print([e['seq'] for e in ev], ggb.off(cb), ggb.off())")
     assert ex.stdout.split("]")[0] == "[3, 5"
     assert ex.stdout.split("]")[1].split() == ["1", "1"]
+    ex = loaded.ok("%ggb_events --clear")
+    assert "cleared the 5 stored event(s)" in ex.stdout and ex.data() == []
+    assert loaded.ok("print(len(ggb.events))").stdout.strip() == "0"
 
 
 def test_callback_errors_are_shown_and_do_not_stop_later_events(
@@ -358,6 +361,43 @@ def test_png_svg_and_files(loaded: KernelSession, tmp_path: Path) -> None:
     assert ex.error is not None and "not a GeoGebra file" in ex.error["evalue"]
     assert set(loaded.player.applet.objects) == {"A", "B"}  # nothing lost
     assert not [n for n in os.listdir(tmp_path) if n.endswith(".tmp")]
+
+
+def test_picture_options_show_and_animate(loaded: KernelSession) -> None:
+    """The magic's picture flags reach the framing: a window and a size; --show; and
+    --animate NAME START STOP sweeps, returns an image/gif and puts the value back."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    loaded.ok("%ggb A = (1, 2)\n%ggb k = 3")
+    before = dict(loaded.player.applet.view)
+    ex = loaded.ok("%ggb --png --view=-1,5,-2,3 --width 300")
+    assert loaded.player.applet.view == before, "the panel's window was not put back"
+    png = Image.open(io.BytesIO(base64.b64decode(ex.data("image/png")[0])))
+    assert png.size == (300, 250)  # 6 × 5 units, one unit as wide as high
+    ex = loaded.execute("%ggb --png --view=1,2,3")
+    assert ex.error is not None and "four" in ex.error["evalue"]
+    ex = loaded.ok("%ggb --show A")
+    assert "A drawn" in ex.stdout
+    loaded.ok("ggb.api.setVisible('A', False)")
+    ex = loaded.ok("%ggb A = (1, 3)")
+    assert "point (hidden)" in ex.data()[0] and "not drawn: A" in ex.data()[0]
+    ex = loaded.ok("%%ggb --show A\nA = (1, 4)")  # shown after the line ran: not "not drawn"
+    assert "A drawn" in ex.stdout and "hidden" not in ex.data()[0], ex.data()
+    assert loaded.player.applet.objects["A"]["visible"] is True
+    ex = loaded.execute("%ggb --show Nope")
+    assert ex.error is not None and "no object named Nope" in ex.error["evalue"]
+    ex = loaded.ok("%ggb --animate k 0 2 --frames 3 --view=0,4,0,3 --width 40")
+    gif = Image.open(io.BytesIO(base64.b64decode(ex.data("image/gif")[0])))
+    assert gif.n_frames == 3 and gif.size == (40, 30)
+    assert loaded.player.applet.objects["k"]["number"] == 3  # put back
+    assert loaded.player.applet.view == before
+    ex = loaded.execute("%ggb --animate k 0")
+    assert ex.error is not None and "NAME START STOP" in ex.error["evalue"], ex.error
+    ex = loaded.execute("%ggb --animate k 0 1 --frames 1")
+    assert ex.error is not None and "frames must be between 2" in ex.error["evalue"]
 
 
 def test_status_and_objects(loaded: KernelSession) -> None:

@@ -144,3 +144,22 @@ def test_open_inline_sends_open_then_displays(shell: TestingShell, tmp_path: Pat
     assert [MIME_TYPE in o.data for o in cap.outputs] == [True]
     with pytest.raises(ValueError, match="'panel' or 'inline'"):
         ggb.open(placement="left")
+
+
+def test_the_fallback_picture_is_framed_and_taken_only_when_the_construction_changed(
+        shell: TestingShell) -> None:
+    applet = Applet()
+    pictures: list[str] = []
+
+    def picture() -> str:  # GeoGebra passes its framed png(), base64
+        pictures.append("framed")
+        return f"iVBORframed{len(pictures)}="
+
+    inline = InlineOutputs("k-1", applet.call, lambda: True, picture)
+    outputs(shell, inline.show)
+    [updated] = outputs(shell, inline.refresh)
+    assert updated.data["image/png"] == "iVBORframed1="
+    assert "getPNGBase64" not in applet.calls, "the unframed panel view was taken"
+    assert outputs(shell, inline.refresh) == [] and len(pictures) == 1, "unchanged: no picture"
+    applet.ggb = "UEsDBBQ="
+    assert len(outputs(shell, inline.refresh)) == 1 and len(pictures) == 2

@@ -1235,8 +1235,14 @@
       return v;
     } },
     SetValue: { raw: true, fn: function (args, ctx) {
-      argc(args, 2);
+      argc(args, 2, 3);
       var name = objArg(args[0], ctx);
+      if (args.length === 3) {
+        // SetValue(list, n, value): the n-th element of a free list (measured on 5.0.745).
+        var at = toNum(ev(args[1], ctx), 'index');
+        var item = ev(args[2], ctx);
+        return action(function (con) { con.setListElement(name, at, item); });
+      }
       var v = ev(args[1], ctx);
       return action(function (con) { con.setValueFromValue(name, v); });
     } },
@@ -1271,10 +1277,23 @@
       });
     } },
     // Scripting commands GeoGebra answers with events only (measured on 5.0.745).
+    // getVisible does not change (measured); the double stops drawing it in view 1.
     SetVisibleInView: { raw: true, fn: function (args, ctx) {
       argc(args, 3);
       var name = objArg(args[0], ctx);
-      return action(function (con) { con.fireUpdate(name); });
+      var viewNo = toNum(ev(args[1], ctx), 'view');
+      var show = ev(args[2], ctx);
+      return action(function (con) {
+        if (viewNo === 1 && show.t === 'boolean') con.geos.get(name).hiddenInView = !show.v;
+        con.fireUpdate(name);
+        con.onChange();
+      });
+    } },
+    SetLineStyle: { raw: true, fn: function (args, ctx) {
+      argc(args, 2);
+      var name = objArg(args[0], ctx);
+      toNum(ev(args[1], ctx), 'line style');
+      return action(function (con) { con.client('updateStyle', name, name); });
     } },
     SetConditionToShowObject: { raw: true, fn: function (args, ctx) {
       argc(args, 2);
@@ -1423,6 +1442,19 @@
       var xs = listNums(a[0]);
       if (!xs.length) return NUM(NaN);
       return NUM(xs.reduce(function (s, x) { return s + x; }, 0) / xs.length);
+    } },
+    // The means of a list of points' coordinates (GeoGebra's MeanX / MeanY).
+    MeanX: { fn: function (a) {
+      argc(a, 1);
+      var pts = listPoints(a[0]);
+      if (!pts.length) return NUM(NaN);
+      return NUM(pts.reduce(function (s, p) { return s + p.x; }, 0) / pts.length);
+    } },
+    MeanY: { fn: function (a) {
+      argc(a, 1);
+      var pts = listPoints(a[0]);
+      if (!pts.length) return NUM(NaN);
+      return NUM(pts.reduce(function (s, p) { return s + p.y; }, 0) / pts.length);
     } },
     Sum: { fn: function (a) {
       argc(a, 1, 2);
@@ -1807,9 +1839,15 @@
     return { labels: labels };
   };
   C.newGeo = function (label, value, ast, deps, isFree, topCmd) {
-    // GeoGebra shows numbers, booleans and lists in the graphics only when a command
-    // draws them (Slope's triangle, Integral's area) or as a slider.
-    var hidden = (value.t === 'number' || value.t === 'boolean' || value.t === 'list') &&
+    // GeoGebra shows numbers and booleans in the graphics only when a command draws
+    // them (Slope's triangle, Integral's area) or as a slider; lists when they are
+    // computed from other objects and hold something drawable (measured: {(1,2),(3,4)}
+    // is hidden, {A, B} and Sequence((k,k),k,1,3) are shown, lists of numbers hidden).
+    var numbersOnly = value.t === 'list' && value.items.every(function (it) {
+      return it.t === 'number' || it.t === 'boolean';
+    });
+    var hidden = (value.t === 'number' || value.t === 'boolean' ||
+      (value.t === 'list' && (isFree || numbersOnly))) &&
       !value.slider && topCmd !== 'Slope' && topCmd !== 'Integral';
     return {
       name: label, value: value, ast: ast, deps: deps, free: isFree, command: topCmd,
@@ -1908,6 +1946,17 @@
     if (isPointLike(g.value) && isPointLike(v)) return this.setCoords(name, v.x, v.y);
     if (g.value.t === 'list' && v.t === 'list') { g.value = v; this.changed(name); return true; }
     return false;
+  };
+  C.setListElement = function (name, at, item) {
+    var g = this.geos.get(name);
+    if (!g || !g.free || g.value.t !== 'list') return false;
+    var i = Math.round(at) - 1;
+    if (i < 0 || i >= g.value.items.length) return false;
+    var items = g.value.items.slice();
+    items[i] = item;
+    g.value = LIST(items);
+    this.changed(name);
+    return true;
   };
   C.setNumber = function (name, x) {
     var g = this.geos.get(name);
@@ -2032,7 +2081,7 @@
     return '<?xml version="1.0" encoding="utf-8"?>\n' +
       '<geogebra format="5.0" app="classic" platform="ggbmagic-test-double" version="' + VERSION_STRING + '">\n' +
       '<euclidianView>\n\t<size width="' + (view ? view.width : 800) + '" height="' + (view ? view.height : 600) + '"/>\n' +
-      '\t<coordSystem xZero="' + (view ? view.xZero : 215) + '" yZero="' + (view ? view.yZero : 315) + '" scale="' + SCALE + '" yscale="' + SCALE + '"/>\n</euclidianView>\n' +
+      '\t<coordSystem xZero="' + (view ? view.xZero : 215) + '" yZero="' + (view ? view.yZero : 315) + '" scale="' + (view ? view.xscale : SCALE) + '" yscale="' + (view ? view.yscale : SCALE) + '"/>\n</euclidianView>\n' +
       '<construction title="" author="" date="">\n' + body + (body ? '\n' : '') + '</construction>\n</geogebra>';
   };
 
@@ -2300,12 +2349,14 @@
     var h = view.height;
     var ox = view.xZero === undefined ? 215 : view.xZero;
     var oy = view.yZero === undefined ? 315 : view.yZero;
-    var X = function (x) { return ox + x * SCALE; };
-    var Y = function (y) { return oy - y * SCALE; };
-    var xmin = -ox / SCALE;
-    var xmax = (w - ox) / SCALE;
-    var ymin = -(h - oy) / SCALE;
-    var ymax = oy / SCALE;
+    var xs = view.xscale || SCALE;
+    var ys = view.yscale || SCALE;
+    var X = function (x) { return ox + x * xs; };
+    var Y = function (y) { return oy - y * ys; };
+    var xmin = -ox / xs;
+    var xmax = (w - ox) / xs;
+    var ymin = -(h - oy) / ys;
+    var ymax = oy / ys;
     var prims = [];
     var i;
     if (view.grid) {
@@ -2320,7 +2371,7 @@
     con.order.forEach(function (name) {
       var g = con.geos.get(name);
       var v = g.value;
-      if (!g.visible || !valueDefined(v)) return;
+      if (!g.visible || g.hiddenInView || !valueDefined(v)) return;
       var color = '#' + g.color.map(hex2).join('');
       var label = g.labelVisible ? (g.caption || name) : null;
       var lx;
@@ -2335,7 +2386,7 @@
           }
           break;
         case 'circle':
-          prims.push({ k: 'circle', cx: X(v.cx), cy: Y(v.cy), r: v.r * SCALE, color: color, label: name });
+          prims.push({ k: 'circle', cx: X(v.cx), cy: Y(v.cy), r: v.r * xs, color: color, label: name });
           if (label) later.push({ k: 'text', x: X(v.cx) + 4, y: Y(v.cy + v.r) - 4, s: label, color: color, label: name });
           break;
         case 'line': {
@@ -2474,6 +2525,8 @@
       axes: params.showAxes !== false,
       xZero: 215,
       yZero: 315,
+      xscale: SCALE,
+      yscale: SCALE,
       // The device pixel ratio the view was drawn for. Like GeoGebra's canvas backing
       // store it follows the ratio only when the applet is built, resized to another
       // size, or told with recalculateEnvironments(): a setSize to the same size does
@@ -2512,7 +2565,7 @@
     con.libraryJS = DEFAULT_INIT;
     con.lazy = !!opts.lazyModules;
     function viewFields() {
-      return { xZero: view.xZero, yZero: view.yZero, scale: SCALE, yscale: SCALE, viewNo: 1 };
+      return { xZero: view.xZero, yZero: view.yZero, scale: view.xscale, yscale: view.yscale, viewNo: 1 };
     }
 
     function runLines(s, wantLabels) {
@@ -2705,6 +2758,26 @@
           con.client('viewChanged2D', null, undefined, viewFields());
           con.client('viewChanged2D', null, undefined, viewFields());
         }, 0);
+      },
+      // As GeoGebra 5.0.745 (measured): a JSON string; the window is xMin..xMin +
+      // width * invXscale. left/top (the view's place on the page) are 0 here.
+      getViewProperties: function () {
+        return JSON.stringify({
+          invXscale: 1 / view.xscale, invYscale: 1 / view.yscale,
+          xMin: -view.xZero / view.xscale, yMin: -(view.height - view.yZero) / view.yscale,
+          width: view.width, height: view.height, left: 0, top: 0
+        });
+      },
+      // Synchronous, as GeoGebra's (measured): the next export shows the new window.
+      setCoordSystem: function (xmin, xmax, ymin, ymax) {
+        var a = [xmin, xmax, ymin, ymax].map(Number);
+        if (!a.every(isFinite) || !(a[0] < a[1]) || !(a[2] < a[3])) return;
+        view.xscale = view.width / (a[1] - a[0]);
+        view.yscale = view.height / (a[3] - a[2]);
+        view.xZero = -a[0] * view.xscale;
+        view.yZero = a[3] * view.yscale;
+        render();
+        con.client('viewChanged2D', null, undefined, viewFields());
       },
       // The webSimple bundle has no perspectives: GeoGebra 5.0.745.0 throws a TypeError
       // from inside (conformance row "setPerspective").
