@@ -52,7 +52,7 @@ export class KernelBridge {
     this.requests = new RequestQueue({
       kernelId,
       api: () => this.slot.api,
-      appName: () => this.slot.handle?.appName ?? '',
+      appName: () => this.slot.app,
       activity: this.activity,
       reply: (id, outcome) => this.reply(id, outcome)
     });

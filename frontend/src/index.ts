@@ -52,7 +52,7 @@ function activate(
   const notebooksOf = (kernelId: string): NotebookPanel[] => {
     const found: NotebookPanel[] = [];
     tracker.forEach(panel => {
-      if (panel.sessionContext.session?.kernel?.id === kernelId) {
+      if (!panel.isDisposed && panel.sessionContext.session?.kernel?.id === kernelId) {
         found.push(panel);
       }
     });
