@@ -156,6 +156,11 @@ def test_inline_reload_and_reopen_keep_the_saved_output_current(
     assert lab.page.evaluate("(a) => window[a].getObjectNumber()", aid) == 5
     lab.run(notebook, "%config GgbMagics.placement = 'inline'\n%load_ext ggbmagic",
             clean=True)
+    # The applet's `ready` handed the saved construction to the kernel: it holds a copy
+    # before any cell changed anything (the copies after cells come at their end).
+    handed = lab.run(notebook, "print(ggb.exists('D'), ggb.keeper.store.b64 is not None)",
+                     clean=True)
+    assert handed.stdout.strip() == "True True", handed.text
     lab.run(notebook, "%ggb F = (5, 0)", clean=True)
     labels = ["A", "B", "d", "C", "D", "F"]
     assert [o[0] for o in kernel_objects(lab, notebook)] == labels
