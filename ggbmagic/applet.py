@@ -407,8 +407,8 @@ class GeoGebra(PicturesAndFiles, EventsAndCallbacks):
 def app_refused(wanted: str, built: str) -> str:
     """What the user reads when the GeoGebra bundle has no *wanted* app (pure).
 
-    >>> app_refused("3d", "classic")[:46]
-    "This GeoGebra has no '3d' app: it built 'class"
+    >>> app_refused("3d", "classic")[:60]
+    "This GeoGebra has no '3d' app: asked for it, it built 'class"
     """
     return (f"This GeoGebra has no {wanted!r} app: asked for it, it built {built!r} (a "
             "bundle's webSimple module has only the one 2D app), so the applet stays "
