@@ -460,8 +460,10 @@ export class KernelBridge {
 
   /** Tell the kernel where the applet stands (after welcome, load, rebuild, failure). */
   private announce(): void {
-    // An applet built from a saved output hands that construction to the kernel.
-    const handover = this.builtFromSaved ? this.slot.builtFrom : null;
+    // An applet built from a saved output hands that construction to the kernel (not
+    // one so big that the `ready` carrying it would pass the kernel's frame limit).
+    const saved = this.builtFromSaved ? this.slot.builtFrom : null;
+    const handover = saved && saved.length < this.maxFrameBytes / 2 ? saved : null;
     const frame = this.relay.isWelcomed ? this.slot.stateFrame(handover) : null; // else said on welcome
     if (frame) {
       this.relay.sendNow(frame);
