@@ -156,8 +156,9 @@ def test_inline_reload_and_reopen_keep_the_saved_output_current(
     assert lab.page.evaluate("(a) => window[a].getObjectNumber()", aid) == 5
     lab.run(notebook, "%config GgbMagics.placement = 'inline'\n%load_ext ggbmagic",
             clean=True)
-    # The applet's `ready` handed the saved construction to the kernel: it holds a copy
-    # before any cell changed anything (the copies after cells come at their end).
+    # The kernel holds the saved construction before any cell changed anything: handed
+    # over in the applet's `ready`, or copied at the end of the %load_ext cell (the
+    # hand-over itself is pinned in tests/unit/test_construction.py).
     handed = lab.run(notebook, "print(ggb.exists('D'), ggb.keeper.store.b64 is not None)",
                      clean=True)
     assert handed.stdout.strip() == "True True", handed.text
