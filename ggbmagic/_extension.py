@@ -77,12 +77,12 @@ def load(shell: Any) -> None:
 
     def hello() -> protocol.HelloMsg:
         channel = holder["channel"]
-        # After a page reload the browser builds a fresh applet where the kernel last
-        # showed it, starting from the construction copied after the last cell.
+        # After a page reload (or on a new page) the browser builds a fresh applet where
+        # the kernel last showed it, starting from the kernel's copy of the construction.
         ggb = magics.geogebra
         wish = (ggb.placement if ggb is not None else None) or magics.placement or None
         placement = cast("protocol.Placement | None", wish)
-        restore = ggb.inline.ggb_b64 if ggb is not None and ggb.inline.used else None
+        restore = ggb.keeper.store.b64 if ggb is not None else None
         return protocol.hello(kernel_id, channel.token, channel.max_frame_bytes,
                               placement=placement, restore=restore)
 
@@ -124,6 +124,7 @@ def unload(shell: Any) -> None:
     if loaded is None:
         return
     if loaded.magics.geogebra is not None:
+        loaded.magics.geogebra.keeper.close()
         with contextlib.suppress(ValueError):
             shell.events.unregister("post_run_cell", loaded.magics.geogebra.inline.post_run_cell)
     loaded.magics.geogebra = None

@@ -24,6 +24,7 @@ from .applet_animation import Animations
 from .applet_events import Callback, EventsAndCallbacks
 from .applet_files import PicturesAndFiles
 from .channel import Channel, ChannelState
+from .construction import Keeper
 from .dispatch import DEFAULT_MAXLEN, MainThreadDispatcher
 from .display import CommandResult, ObjectTable, ScriptResult, Status, as_object_list
 from .errors import GgbError, GgbTimeoutError, NoFrontendError, NoPlaceError
@@ -146,9 +147,14 @@ class GeoGebra(PicturesAndFiles, Animations, EventsAndCallbacks):
         self._callbacks_lock = threading.Lock()
         channel.add_event_sink(self._on_events)
         self.api = _ApiProxy(self)
+        #: The kernel's copy of the construction, which every new applet starts from.
+        self.keeper = Keeper(self._answers_now, lambda: self.call("getBase64"),
+                             self._copy_async)
+        channel.add_event_sink(self.keeper.on_events)
+        channel.add_ready_sink(self.keeper.on_ready)
         #: The applet in cells' outputs (``%ggb --open --inline``), see inline.py.
         self.inline = InlineOutputs(channel.kernel_id, self.call, self._answers_now,
-                                    self._inline_picture)
+                                    self._inline_picture, self.keeper)
         #: The placement the last `open` asked for; a reloaded page is told it in hello.
         self.placement: str | None = None
 
@@ -175,6 +181,11 @@ class GeoGebra(PicturesAndFiles, Animations, EventsAndCallbacks):
     def _answers_now(self) -> bool:
         return self._channel.state is ChannelState.READY and self._channel.peers > 0
 
+    def _copy_async(self) -> concurrent.futures.Future[Any]:
+        """Ask for the construction without waiting (the keeper's copies between cells)."""
+        timeout = self._timeout(None)
+        return self._channel.submit(protocol.with_timeout(call_msg("getBase64", ()), timeout))
+
     def _check_placement(self) -> None:
         """Act on where the browser shows the applet: nowhere is an error that says what
         to do; inline without an output to live in gets one in this cell."""
@@ -183,6 +194,10 @@ class GeoGebra(PicturesAndFiles, Animations, EventsAndCallbacks):
             raise NoPlaceError(str(self._channel.placement.get("message") or ""))
         if where == "inline" and not self._channel.placement.get("hosted"):
             self.inline.show_once()
+        elif where == "inline":
+            # An output holds the applet (maybe restored from the saved notebook): it
+            # follows the construction from now on.
+            self.inline.used = True
 
     def _run(self, msg: protocol.Request, post: Callable[[Any], T], timeout: float) -> T:
         self._ready()
@@ -392,19 +407,38 @@ class GeoGebra(PicturesAndFiles, Animations, EventsAndCallbacks):
         self.placement = where
         self._channel.reopen()
         self._channel.placement = {}  # the browser says anew where the applet went
-        if app_name and self._channel.applet.get("appName") != app_name:
+        switching = bool(app_name) and self._channel.applet.get("appName") != app_name
+        if switching:
             # Before sending: the rebuilt applet's `ready` must not race our wait.
             self._channel.mark_rebuilding()
+        # A rebuilt applet (the panel reopened, another app) starts from the kernel's copy.
         self._channel.notify(dict(protocol.open_panel(
-            app, cast(protocol.Placement, where) if where else None)))
+            app, cast(protocol.Placement, where) if where else None,
+            restore=self.keeper.store.b64)))
         if where == "inline":
             # After `open`, in the same IOPub order: the browser moves the applet into it.
             self.inline.show()
         self._ready()
+        built = self._channel.applet.get("appName")
+        if switching and built and built != app_name:
+            raise GgbError(app_refused(str(app_name), str(built)))
 
     def __repr__(self) -> str:
         ch = self._channel
         return f"<GeoGebra panel: {ch.state.value}, kernel {ch.kernel_id}>"
+
+
+def app_refused(wanted: str, built: str) -> str:
+    """What the user reads when the GeoGebra bundle has no *wanted* app (pure).
+
+    >>> app_refused("3d", "classic")[:60]
+    "This GeoGebra has no '3d' app: asked for it, it built 'class"
+    """
+    return (f"This GeoGebra has no {wanted!r} app: asked for it, it built {built!r} (a "
+            "bundle's webSimple module has only the one 2D app), so the applet stays "
+            f"{built!r}, with your construction. Point Settings → ggbmagic → "
+            "html5Codebase at a bundle's web3d folder (or leave it empty for geogebra.org) "
+            "for the other apps.")
 
 
 def _identity(value: Any) -> Any:

@@ -99,6 +99,8 @@ class Channel:
         self._hello = hello
         self._max_frame = max_frame_bytes
         self._sinks: list[EventSink] = []
+        #: Called on the socket thread with each `ready` frame (construction/keeper.py).
+        self._ready_sinks: list[Callable[[dict[str, Any]], None]] = []
         self._pending: dict[str, concurrent.futures.Future[Any]] = {}
         self._cond = threading.Condition()
         self._state = ChannelState.IDLE
@@ -224,6 +226,11 @@ class Channel:
                 self.applet = dict(msg["applet"])
                 self._state = ChannelState.READY
                 self._cond.notify_all()
+            for ready_sink in list(self._ready_sinks):
+                try:
+                    ready_sink(dict(msg))
+                except Exception:
+                    self._warn.warning("ggbmagic: a ready sink failed", exc_info=True)
         elif msg["type"] == "load_failed":
             with self._cond:
                 self._failure = (msg["url"], msg["message"])
@@ -278,6 +285,10 @@ class Channel:
     def add_event_sink(self, sink: EventSink) -> None:
         """Call *sink* on the socket thread with every batch of stored events."""
         self._sinks.append(sink)
+
+    def add_ready_sink(self, sink: Callable[[dict[str, Any]], None]) -> None:
+        """Call *sink* on the socket thread with every `ready` frame."""
+        self._ready_sinks.append(sink)
 
     def reopen(self) -> None:
         """Forget a closed panel or a failed load, so the next request asks again."""

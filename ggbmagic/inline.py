@@ -9,9 +9,11 @@
   untrusted notebook;
 * ``text/plain`` — what a terminal shows.
 
-All inline outputs of a kernel share one display id: after every cell the kernel asks
-the applet for its file and picture and updates them together (``update_display_data``)
-when the construction changed, so the saved notebook holds the last state.
+All inline outputs of a kernel share one display id: after every cell that changed the
+construction the kernel's copy (:mod:`ggbmagic.construction`) is refreshed, and the
+outputs get it with a new picture (``update_display_data``), so the saved notebook holds
+the last state. Outputs a reloaded or reopened page restored from the saved notebook no
+longer answer to that display id; the browser applies the same update to them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import logging
 import uuid
 from collections.abc import Callable
 from typing import Any
+
+from .construction import Keeper
 
 __all__ = ["MIME_TYPE", "InlineOutputs", "bundle"]
 
@@ -65,29 +69,39 @@ class InlineOutputs:
     *ready* says whether the applet can answer now (the refresh never waits for a
     browser); *call* is the Python API's ``call``; *picture*, when given, makes the
     fallback picture (base64 PNG; ``GeoGebra`` frames it like ``ggb.png()``), else it is
-    the panel's view as it is.
+    the panel's view as it is; *keeper* keeps the kernel's copy of the construction (one
+    of its own when not given).
     """
 
     def __init__(self, kernel_id: str, call: Call, ready: Callable[[], bool],
-                 picture: Callable[[], str] | None = None) -> None:
+                 picture: Callable[[], str] | None = None,
+                 keeper: Keeper | None = None) -> None:
         self.kernel_id = kernel_id
         self.display_id = f"ggbmagic-{uuid.uuid4().hex}"
         self._call = call
         self._ready = ready
         self._picture = picture
-        #: An inline output was shown by this kernel (only then is the construction copied).
+        self.keeper = keeper or Keeper(ready, lambda: call("getBase64"), _no_async)
+        #: An inline output shows the construction (shown by this kernel, or restored
+        #: from the saved notebook, as the browser said): only then is a picture made.
         self.used = False
         self._shown_in: int | None = None
-        #: The construction and its picture as of the last refresh (base64).
-        self.ggb_b64: str | None = None
+        #: The construction the outputs carry, and its picture (base64).
+        self._published: str | None = None
         self.png_b64: str | None = None
+
+    @property
+    def ggb_b64(self) -> str | None:
+        """The construction as the outputs carry it (the kernel's copy when they were
+        last updated)."""
+        return self._published
 
     def show(self) -> None:
         """Display an inline output in the running cell."""
         from IPython.display import display
 
         publish: Any = display  # IPython's display functions carry no type hints
-        publish(bundle(self.kernel_id, self.ggb_b64, self.png_b64), raw=True,
+        publish(bundle(self.kernel_id, self.keeper.store.b64, self.png_b64), raw=True,
                 display_id=self.display_id)
         self.used = True
         self._shown_in = _execution_count()
@@ -100,33 +114,33 @@ class InlineOutputs:
         return True
 
     def refresh(self) -> bool:
-        """Copy the construction and its picture from the applet into every inline output.
+        """Bring the kernel's copy up to date and, where an inline output shows it, put
+        it with a new picture into every inline output.
 
         Returns whether the outputs were updated. Never raises: it runs after each cell.
         """
-        if not self.used or not self._ready():
+        self.keeper.refresh()
+        ggb_b64 = self.keeper.store.b64
+        if not self.used or ggb_b64 is None or not self._ready():
+            return False
+        if ggb_b64 == self._published and self.png_b64:
             return False
         try:
-            ggb_b64 = self._call("getBase64")
-            # The construction (its file holds the view too) did not change: neither
-            # did its picture. A framed picture sets the view for a moment; not for nothing.
-            if ggb_b64 == self.ggb_b64 and self.png_b64:
-                return False
+            # A framed picture sets the view for a moment: only when the construction
+            # (its file holds the view too) changed, as checked above.
             png_b64 = (self._picture() if self._picture is not None
                        else self._call("getPNGBase64", 1.0, False))
         except Exception as exc:  # the browser went away, or the panel was closed
             log.debug("ggbmagic: could not refresh the inline output: %s", exc)
             return False
-        if not isinstance(ggb_b64, str) or not isinstance(png_b64, str) or not png_b64:
+        if not isinstance(png_b64, str) or not png_b64:
             return False
-        if ggb_b64 == self.ggb_b64 and png_b64 == self.png_b64:
-            return False
-        self.ggb_b64, self.png_b64 = ggb_b64, png_b64
+        self._published, self.png_b64 = ggb_b64, png_b64
         from IPython.display import update_display
 
         publish: Any = update_display
         publish(bundle(self.kernel_id, ggb_b64, png_b64), raw=True,
-                       display_id=self.display_id)
+                display_id=self.display_id)
         return True
 
     def post_run_cell(self, *_: Any) -> None:
@@ -135,3 +149,7 @@ class InlineOutputs:
             self.refresh()
         except Exception:  # an IPython hook must never raise
             log.exception("ggbmagic: refreshing the inline output failed")
+
+
+def _no_async() -> Any:
+    raise RuntimeError("no asynchronous copies without a channel")

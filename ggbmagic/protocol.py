@@ -220,6 +220,9 @@ class OpenMsg(TypedDict):
     type: Literal["open"]
     app: AppOptions
     placement: NotRequired[Placement]
+    #: The kernel's copy of the construction: an applet the browser builds now starts
+    #: from it (the panel reopened, another app).
+    restore: NotRequired[str]
 
 
 Request = CommandMsg | BatchMsg | CallMsg | SnapshotMsg | PingMsg
@@ -240,6 +243,9 @@ class ReadyMsg(TypedDict):
     v: int
     type: Literal["ready"]
     applet: dict[str, Any]
+    #: The construction the applet was built from when it did not come from the kernel
+    #: (a reopened notebook's saved output): the kernel takes it as its copy.
+    construction: NotRequired[str]
 
 
 class LoadFailedMsg(TypedDict):
@@ -552,12 +558,15 @@ def ping(request_id: str | None = None) -> PingMsg:
 
 
 def open_panel(app: AppOptions | None = None,
-               placement: Placement | None = None) -> OpenMsg:
+               placement: Placement | None = None, restore: str | None = None) -> OpenMsg:
     """Open or reveal the applet (in the panel, or inline in a cell's output with
-    ``placement="inline"``); a different appName rebuilds the applet."""
+    ``placement="inline"``); a different appName rebuilds the applet, and a rebuilt
+    applet starts from *restore* unless the browser still holds a newer construction."""
     msg = cast(OpenMsg, _base("open") | {"app": app or {}})
     if placement:
         msg["placement"] = placement
+    if restore:
+        msg["restore"] = restore
     return msg
 
 

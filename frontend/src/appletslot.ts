@@ -3,6 +3,7 @@
  * learn that it loaded or failed, replace or destroy it. Only the newest build counts;
  * what to show and whom to tell is the bridge's business (callbacks).
  */
+import { builtApp } from './core/construction';
 import { AppletApi, errorText } from './execute';
 import { AppletConfig, AppletHandle, createApplet, LoadError } from './loader';
 import type { Failure } from './panel';
@@ -55,6 +56,31 @@ export class AppletSlot {
     return this._builtFrom;
   }
 
+  /** The app the ready applet really is (its file says), or the requested one. */
+  get app(): string {
+    return this._app ?? this._handle?.appName ?? '';
+  }
+
+  /**
+   * The live applet's construction (base64 .ggb), taken before it is destroyed so that
+   * the next applet starts from it; null when there is no ready applet or GeoGebra
+   * failed to give it (logged).
+   */
+  snapshot(): string | null {
+    const api = this._api;
+    if (!api || this._state !== 'ready') {
+      return null;
+    }
+    try {
+      // Synchronous without a callback (GeoGebra 5.0.745.0, conformance row getBase64).
+      const b64 = (api as unknown as { getBase64(): unknown }).getBase64();
+      return typeof b64 === 'string' && b64 ? b64 : null;
+    } catch (err) {
+      console.error('ggbmagic: could not take the construction from the applet', err);
+      return null;
+    }
+  }
+
   /** Build a new applet in place of the current one, once the settings are known. */
   build(): void {
     this.destroy();
@@ -74,6 +100,7 @@ export class AppletSlot {
     const handle = this._handle;
     this._handle = null;
     this._api = null;
+    this._app = null;
     this._state = 'none';
     this.buildSeq += 1; // a build still waiting for the settings is off
     this.host.destroyed();
@@ -90,8 +117,11 @@ export class AppletSlot {
       : 'GeoGebra is not loaded';
   }
 
-  /** What the kernel is told of the applet: `ready`, `load_failed`, or nothing yet. */
-  stateFrame(): P.ReadyMsg | P.LoadFailedMsg | null {
+  /**
+   * What the kernel is told of the applet: `ready`, `load_failed`, or nothing yet.
+   * `construction` goes with `ready`: the saved construction the applet was built from.
+   */
+  stateFrame(construction?: string | null): P.ReadyMsg | P.LoadFailedMsg | null {
     if (this._state === 'ready' && this._api) {
       let version = '';
       try {
@@ -99,7 +129,7 @@ export class AppletSlot {
       } catch (err) {
         console.error('ggbmagic: getVersion failed', err);
       }
-      return P.ready(version, this._handle?.appName ?? '');
+      return P.ready(version, this.app, construction);
     }
     if (this._state === 'failed' && this._failure) {
       return P.loadFailed(this._failure.url, this._failure.message);
@@ -123,6 +153,7 @@ export class AppletSlot {
         this._api = api;
         this._state = 'ready';
         this._failure = null;
+        this._app = builtApp(handle.appName, xmlOf(api));
         this.host.ready(api);
       },
       (err: unknown) => {
@@ -150,4 +181,16 @@ export class AppletSlot {
   private buildSeq = 0;
   private _built = false;
   private _builtFrom: string | null = null;
+  /** The app the ready applet really is (builtApp). */
+  private _app: string | null = null;
+}
+
+function xmlOf(api: AppletApi): string | null {
+  try {
+    const xml = (api as unknown as { getXML(): unknown }).getXML();
+    return typeof xml === 'string' ? xml : null;
+  } catch (err) {
+    console.error('ggbmagic: getXML failed', err);
+    return null;
+  }
 }

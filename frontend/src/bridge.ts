@@ -19,6 +19,7 @@ import { Activity } from './activity';
 import { AppletSlot } from './appletslot';
 import { Arrangement } from './arrange';
 import { EventCoalescer } from './coalesce';
+import { chooseRestore, RestoreSource } from './core/construction';
 import { KernelComms } from './comms';
 import type { AppletApi, Outcome } from './execute';
 import { forwardEvents } from './forward';
@@ -51,7 +52,7 @@ export class KernelBridge {
     this.requests = new RequestQueue({
       kernelId,
       api: () => this.slot.api,
-      appName: () => this.slot.handle?.appName ?? '',
+      appName: () => this.slot.app,
       activity: this.activity,
       reply: (id, outcome) => this.reply(id, outcome)
     });
@@ -87,6 +88,7 @@ export class KernelBridge {
       isDisposed: () => this.disposed,
       config: () => this.config(),
       started: (handle, config) => {
+        this.onStarted(config.ggbBase64 ?? null);
         this.arr.view?.setAppletId(handle.id);
         this.arr.showStatus(v => v.showLoading(config.html5Codebase || config.deployggbUrl));
       },
@@ -191,6 +193,26 @@ export class KernelBridge {
     }
   }
 
+  /**
+   * The kernel displayed or updated an inline output (seen on IOPub): its construction
+   * is the kernel's newest copy, and every inline view of this notebook follows it —
+   * also those restored from the saved notebook, which the kernel's display id no
+   * longer reaches — so the saved notebook keeps up.
+   */
+  inlineUpdate(bundle: Readonly<Record<string, unknown>>): void {
+    if (this.disposed) {
+      return;
+    }
+    const data = P.parseInlineData(bundle[P.INLINE_MIME_TYPE]);
+    if (!data.ggb) {
+      return;
+    }
+    this.kernelRestore = data.ggb;
+    for (const view of this.arr.liveViews()) {
+      view.follow(bundle);
+    }
+  }
+
   /** An inline view went away (output cleared, cell deleted, notebook closed). */
   removeInlineView(view: InlineView): void {
     if (this.arr.removeView(view)) {
@@ -275,6 +297,9 @@ export class KernelBridge {
   }
 
   private onOpen(msg: P.OpenMsg): void {
+    if (msg.restore) {
+      this.kernelRestore = msg.restore;
+    }
     this.appOverrides = { ...this.appOverrides, ...msg.app };
     this.openPanel(true, msg.placement ?? this.arr.settingsPlacement());
   }
@@ -303,6 +328,9 @@ export class KernelBridge {
     const wanted = this.config().appName;
     const handle = this.slot.handle;
     if (handle === null || this.slot.state === 'failed' || handle.appName !== wanted) {
+      if (handle !== null) {
+        this.carry(); // another app: the construction goes along
+      }
       this.slot.build();
     }
   }
@@ -314,20 +342,42 @@ export class KernelBridge {
   }
 
   /**
-   * What a new applet starts from: only the first one of this page (a page reload, a
-   * reopened notebook): the kernel's copy, else the newest saved inline output's.
+   * What a new applet starts from (core/construction.ts): what the last applet held
+   * when it went, else the kernel's copy, else (a page's first applet) the newest saved
+   * inline output's.
    */
   private restoreSource(): string | null {
-    if (this.slot.built) {
-      return this.kernelRestore && !this.touched ? this.kernelRestore : null;
+    const choice = chooseRestore({
+      carried: this.carried,
+      kernel: this.kernelRestore,
+      firstBuild: !this.slot.built,
+      saved: this.arr.liveViews().map(v => v.savedConstruction)
+    });
+    this.restoreFrom = choice.from;
+    return choice.b64;
+  }
+
+  /** A build started (its configuration was the last one asked for): a carried
+   * construction is used up; one from a saved output is handed to the kernel. */
+  private onStarted(b64: string | null): void {
+    this.builtFromSaved = b64 !== null && this.restoreFrom === 'saved';
+    if (b64 !== null && this.restoreFrom === 'carried') {
+      this.carried = null;
     }
-    if (this.kernelRestore) {
-      return this.kernelRestore;
+  }
+
+  /** Take the live construction along to the next applet (it is about to go). */
+  private carry(): void {
+    const wasReady = this.slot.state === 'ready';
+    const b64 = this.slot.snapshot();
+    if (b64) {
+      this.carried = b64;
+    } else if (wasReady) {
+      this.arr.showStatus(v => v.showNotice(
+        'The construction could not be taken from the applet; the new one starts from the ' +
+        'kernel’s last copy.'
+      ));
     }
-    const saved = this.arr.liveViews()
-      .map(v => v.savedConstruction)
-      .filter((b): b is string => !!b);
-    return saved.length > 0 ? saved[saved.length - 1] : null;
   }
 
   private onAppletReady(api: AppletApi): void {
@@ -357,6 +407,7 @@ export class KernelBridge {
 
   private onPanelClosed(): void {
     this.userClosed = true;
+    this.carry(); // %ggb --open or the palette brings it back as it was
     this.coalescer.flush(true);
     this.relay.sendNow(P.closed('panel closed'));
     this.relay.close(1000, 'panel closed');
@@ -409,7 +460,11 @@ export class KernelBridge {
 
   /** Tell the kernel where the applet stands (after welcome, load, rebuild, failure). */
   private announce(): void {
-    const frame = this.relay.isWelcomed ? this.slot.stateFrame() : null; // else said on welcome
+    // An applet built from a saved output hands that construction to the kernel (not
+    // one so big that the `ready` carrying it would pass the kernel's frame limit).
+    const saved = this.builtFromSaved ? this.slot.builtFrom : null;
+    const handover = saved && saved.length < this.maxFrameBytes / 2 ? saved : null;
+    const frame = this.relay.isWelcomed ? this.slot.stateFrame(handover) : null; // else said on welcome
     if (frame) {
       this.relay.sendNow(frame);
     }
@@ -426,6 +481,12 @@ export class KernelBridge {
   private readonly arr: Arrangement;
   /** The construction the kernel sent in its hello (base64 .ggb), for a fresh applet. */
   private kernelRestore: string | null = null;
+  /** What the last applet held when it was destroyed, for the next one (carry()). */
+  private carried: string | null = null;
+  /** Where the construction of the last configuration asked for came from. */
+  private restoreFrom: RestoreSource | null = null;
+  /** The current applet was built from a saved inline output (not from the kernel). */
+  private builtFromSaved = false;
   /** The kernel sent a request to this page's applet. */
   private touched = false;
   private appOverrides: P.AppOptions = {};

@@ -15,7 +15,7 @@ import { BridgeHost, DEFAULT_SETTINGS, GgbSettings } from './host';
 import { InlineView, setInlineHub } from './inline';
 import type { GeoGebraPanel } from './panel';
 import { placeBeside, reveal } from './placement';
-import { attach, parseKernelMessage, TARGET_NAME } from './protocol';
+import { attach, INLINE_MIME_TYPE, parseKernelMessage, TARGET_NAME } from './protocol';
 
 const PLUGIN_ID = 'ggbmagic:plugin';
 const COMMAND_OPEN = 'ggbmagic:open';
@@ -52,7 +52,7 @@ function activate(
   const notebooksOf = (kernelId: string): NotebookPanel[] => {
     const found: NotebookPanel[] = [];
     tracker.forEach(panel => {
-      if (panel.sessionContext.session?.kernel?.id === kernelId) {
+      if (!panel.isDisposed && panel.sessionContext.session?.kernel?.id === kernelId) {
         found.push(panel);
       }
     });
@@ -116,6 +116,7 @@ function activate(
     kernel.iopubMessage.connect((_, msg) => {
       try {
         adoptUnknownComm(kernel, msg);
+        followInline(kernel, msg);
       } catch (err) {
         console.error('ggbmagic: adopting a comm failed', err);
       }
@@ -126,7 +127,9 @@ function activate(
       if (live && live.size === 0) {
         connections.delete(kernelId);
         const bridge = bridges.get(kernelId);
-        if (bridge) {
+        if (bridge?.isDisposed) {
+          bridges.delete(kernelId);
+        } else if (bridge) {
           if (bridge.isShown) {
             bridge.kernelGone('The kernel of this panel is gone (shut down or changed).');
           } else {
@@ -182,11 +185,38 @@ function activate(
     bridge.receive(msg.header.msg_id, content.data);
   };
 
+  /** An inline output's display or update: the kernel's bridge follows it (bridge.ts). */
+  const followInline = (kernel: Kernel.IKernelConnection, msg: KernelMessage.IIOPubMessage): void => {
+    const type = msg.header.msg_type;
+    if (type !== 'display_data' && type !== 'update_display_data') {
+      return;
+    }
+    const data = (msg as KernelMessage.IDisplayDataMsg).content.data;
+    if (data && typeof data === 'object' && INLINE_MIME_TYPE in data) {
+      bridges.get(kernel.id)?.inlineUpdate(data);
+    }
+  };
+
+  /** The notebook closed: its panel goes with it unless another notebook shares the kernel. */
+  const notebookClosed = (kernelId: string | null): void => {
+    if (!kernelId || notebooksOf(kernelId).length > 0) {
+      return;
+    }
+    const bridge = bridges.get(kernelId);
+    if (bridge) {
+      bridges.delete(kernelId);
+      bridge.dispose();
+    }
+  };
+
   const watchNotebook = (panel: NotebookPanel): void => {
     const ctx = panel.sessionContext;
+    let kernelId: string | null = null;
+    panel.disposed.connect(() => notebookClosed(kernelId));
     const onKernel = () => {
       const kernel = ctx.session?.kernel;
       if (kernel) {
+        kernelId = kernel.id;
         wire(kernel);
       }
     };

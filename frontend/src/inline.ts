@@ -82,6 +82,7 @@ export class InlineView extends Widget implements IRenderMime.IRenderer, AppletV
   }
 
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
+    this.model = model;
     this.data = parseInlineData(model.data[MIME_TYPE]);
     const png = model.data['image/png'];
     this.pictureData = typeof png === 'string' && png ? png : null;
@@ -91,6 +92,23 @@ export class InlineView extends Widget implements IRenderMime.IRenderer, AppletV
       this.picture.removeAttribute('src');
     }
     this.refreshPicture();
+  }
+
+  /**
+   * Take the kernel's newest bundle (construction and picture) into this output's
+   * model, so that the notebook saves it: the output was restored from the saved
+   * notebook, and the kernel's display updates no longer reach it. The output area
+   * renders the model again (renderModel).
+   */
+  follow(bundle: Readonly<Record<string, unknown>>): void {
+    const next = parseInlineData(bundle[MIME_TYPE]);
+    const model = this.model as (IRenderMime.IMimeModel & { setData?: unknown }) | null;
+    if (this.isDisposed || !model || !next.ggb || next.ggb === this.data.ggb) {
+      return;
+    }
+    if (typeof model.setData === 'function') {
+      model.setData({ data: { ...bundle } as IRenderMime.IMimeModel['data'] });
+    }
   }
 
   /** The bridge took this view: it shows the applet now (state follows). */
@@ -216,6 +234,7 @@ export class InlineView extends Widget implements IRenderMime.IRenderer, AppletV
   private readonly status: HTMLElement;
   private readonly picture: HTMLImageElement;
   private data: InlineData = { kernel_id: null, ggb: null };
+  private model: IRenderMime.IMimeModel | null = null;
   private pictureData: string | null = null;
   private hosting = false;
   private _state: InlineState = 'static';

@@ -149,6 +149,8 @@ export interface OpenMsg extends Versioned {
   type: 'open';
   app: AppOptions;
   placement?: Placement;
+  /** The kernel's copy of the construction (base64 .ggb): an applet built now starts from it. */
+  restore?: string;
 }
 
 /** Messages that expect exactly one `reply`. */
@@ -171,6 +173,8 @@ export interface ClientHelloMsg extends Versioned {
 export interface ReadyMsg extends Versioned {
   type: 'ready';
   applet: { version: string; appName: string };
+  /** The construction this applet was built from when it came from a saved output. */
+  construction?: string;
 }
 
 export interface LoadFailedMsg extends Versioned {
@@ -353,8 +357,8 @@ export function parseKernelMessage(data: unknown): Parsed<KernelToBrowser> {
       delete rest.placement;
       msg = rest;
     }
-    if (msg.type === 'hello' && m.restore !== undefined && typeof m.restore !== 'string') {
-      const rest: HelloMsg = { ...msg };
+    if (m.restore !== undefined && typeof m.restore !== 'string') {
+      const rest = { ...msg };
       delete rest.restore;
       msg = rest;
     }
@@ -425,8 +429,12 @@ export function clientHello(token: string): ClientHelloMsg {
   return { v: PROTOCOL_VERSION, type: 'hello', token, client: CLIENT_NAME };
 }
 
-export function ready(version: string, appName: string): ReadyMsg {
-  return { v: PROTOCOL_VERSION, type: 'ready', applet: { version, appName } };
+export function ready(version: string, appName: string, construction?: string | null): ReadyMsg {
+  const msg: ReadyMsg = { v: PROTOCOL_VERSION, type: 'ready', applet: { version, appName } };
+  if (construction) {
+    msg.construction = construction;
+  }
+  return msg;
 }
 
 export function loadFailed(url: string, message: string): LoadFailedMsg {

@@ -80,9 +80,11 @@ def test_thousand_line_script_is_one_round_trip(loaded: KernelSession) -> None:
     assert ex.data() == []  # -q: nothing displayed
     ex = loaded.ok("print(len(res), res.ok, res.labels[-1])")
     assert ex.stdout.split() == ["1000", "True", "P999"]
-    kinds = [m["type"] for m in loaded.player.received if m["type"] != "hello"]
+    kinds = [m["type"] for m in loaded.player.received if m["type"] != "hello"
+             and not (m["type"] == "call" and m["method"] == "getBase64")]
     assert kinds == ["batch"]
-    assert len(loaded.player.received[-1]["lines"]) == 1000
+    batch = [m for m in loaded.player.received if m["type"] == "batch"]
+    assert len(batch[0]["lines"]) == 1000
 
 
 def test_failing_line_is_named_and_nothing_is_lost(loaded: KernelSession) -> None:
@@ -204,7 +206,8 @@ def test_concurrent_requests_never_cross(loaded: KernelSession) -> None:
         timeout=240,
     )
     assert ex.stdout.split() == ["0", "0", "0"]
-    calls = [m for m in loaded.player.received if m["type"] == "call"]
+    # (The kernel's copies of the construction after a cell, getBase64, are not counted.)
+    calls = [m for m in loaded.player.received if m["type"] == "call" and m["method"] == "echo"]
     assert len(calls) == 4000 and len({m["id"] for m in calls}) == 4000
     assert loaded.player.answered == loaded.player.arrived
 
@@ -222,7 +225,10 @@ def test_the_stand_in_answers_one_request_at_a_time_in_order(runtime: Path) -> N
                   "print(len(out))")
         assert ex.stdout.strip() == "6"
         assert s.player.max_busy == 1
-        assert len(s.player.arrived) == 6 and s.player.answered == s.player.arrived
+        echoes = {m["id"] for m in s.player.received
+                  if m["type"] == "call" and m["method"] == "echo"}
+        assert len(echoes) == 6 and echoes <= set(s.player.arrived)
+        assert s.player.answered == s.player.arrived
     finally:
         s.close()
 

@@ -78,8 +78,13 @@ def test_show_then_refresh_updates_the_same_display(shell: TestingShell) -> None
     assert outputs(shell, inline.refresh) == [], "unchanged: no update"
 
     applet.ggb = "UEsDBBQ="
+    assert outputs(shell, inline.refresh) == [], "no event said it changed: no copy"
+    inline.keeper.on_events([{"type": "select", "target": "A"}])
+    assert outputs(shell, inline.refresh) == [], "a selection changes no file"
+    inline.keeper.on_events([{"type": "update", "target": "A"}])
     assert len(outputs(shell, inline.refresh)) == 1
     assert inline.ggb_b64 == "UEsDBBQ="
+    assert applet.calls.count("getBase64") == 2
 
 
 @pytest.mark.parametrize("error", [GgbError("browser gone"), TimeoutError("slow"),

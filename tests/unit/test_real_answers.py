@@ -46,6 +46,9 @@ class StubChannel:
     def add_event_sink(self, sink: Any) -> None:
         pass
 
+    def add_ready_sink(self, sink: Any) -> None:
+        pass
+
     def wait_ready(self, ready_timeout: float, connect_timeout: float) -> None:
         pass
 
