@@ -36,12 +36,25 @@ class GgbError(Exception):
     """Base class of every ggbmagic error."""
 
     def _render_traceback_(self) -> list[str]:
-        # IPython (and ipykernel) show this instead of the traceback; raising falls back
-        # to the full traceback. Like jupysql: the message says what to do, and a
-        # traceback through ggbmagic's internals would only bury it.
-        if not _SHORT["errors"]:
-            raise NotImplementedError("full traceback asked for")
-        return [f"{type(self).__name__}: {self}", FULL_TRACEBACK_HINT]
+        # IPython (and ipykernel) show this instead of the traceback. Like jupysql: the
+        # message says what to do, and a traceback through ggbmagic's internals would
+        # only bury it.
+        if _SHORT["errors"]:
+            return [f"{type(self).__name__}: {self}", FULL_TRACEBACK_HINT]
+        return full_traceback(self)
+
+
+def full_traceback(exc: BaseException) -> list[str]:
+    """The traceback IPython would show without ``_render_traceback_``."""
+    from IPython import get_ipython  # only here: errors.py is imported without IPython too
+
+    shell = get_ipython()
+    if shell is not None:
+        return list(shell.InteractiveTB.structured_traceback(
+            type(exc), exc, exc.__traceback__))
+    import traceback
+
+    return traceback.format_exception(type(exc), exc, exc.__traceback__)
 
 
 class NoFrontendError(GgbError):

@@ -317,8 +317,11 @@ def test_api_errors_are_short_unless_asked() -> None:
             "Circel.",
             "(`%config GgbMagics.short_errors = False` shows the full traceback)"]
         errors.set_short_errors(False)
-        with pytest.raises(NotImplementedError):
-            exc._render_traceback_()
+        try:
+            raise exc
+        except GgbCommandError as raised:
+            full = "".join(raised._render_traceback_())
+        assert "Traceback" in full and "test_api_errors_are_short_unless_asked" in full, full
     finally:
         errors.set_short_errors(True)
 
