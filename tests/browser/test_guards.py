@@ -150,3 +150,33 @@ def test_a_failing_deployggb_url_names_what_came_back(lab: LabPage, nb_name: str
         f"GeoGebra could not be loaded from {lab.deployggb_url}: deployggb.js could not be "
         f"loaded from {lab.deployggb_url}: it answered HTTP 404"), message
     assert elapsed < 10, f"the load failure took {elapsed:.1f} s to reach the kernel"
+
+
+@pytest.mark.real_only(reason="the double needs no HTML5 code: it loads whatever the codebase")
+def test_a_wrong_codebase_is_named_within_seconds(lab: LabPage, nb_name: str) -> None:
+    """A codebase folder that does not exist: said within seconds, naming the script URL
+    and the HTTP status, instead of "Loading…" until the 30 s load timeout."""
+    target = lab.server.settings_dir / "ggbmagic" / "plugin.jupyterlab-settings"
+    before = target.read_text() if target.exists() else None
+    settings = json.loads(before) if before else {}
+    codebase = f"{lab.server.origin}/ggbmagic-test-missing/HTML5/5.0/webSimple/"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(settings | {"html5Codebase": codebase}))
+    try:
+        lab.server.create_notebook(nb_name)
+        lab.goto_notebook(nb_name)
+        lab.run(nb_name, "%load_ext ggbmagic", clean=True)
+        cell = lab.run(nb_name, "%ggb A = (1, 2)")
+    finally:
+        if before is None:
+            target.unlink()
+        else:
+            target.write_text(before)
+    message = _usage_error(cell.stderr)
+    script = codebase + "webSimple.nocache.js"
+    assert message.startswith(
+        f"GeoGebra could not be loaded from {codebase}: GeoGebra's HTML5 code could not be "
+        f"loaded from {script}: it answered HTTP 404 Not Found; check the html5Codebase "
+        f"setting ({codebase}): it must be a bundle's module folder, e.g. …/HTML5/5.0/"
+        "webSimple/ or …/HTML5/5.0/web3d/."), message
+    assert cell.seconds < 15, f"the codebase failure took {cell.seconds:.1f} s"
