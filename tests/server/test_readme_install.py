@@ -48,6 +48,7 @@ def test_the_readme_install_block_is_what_this_test_runs() -> None:
     ]
 
 
+@pytest.mark.install
 @pytest.mark.timeout(900)
 def test_readme_install_lines_work_in_a_fresh_venv(tmp_path: Path) -> None:
     env_dir = tmp_path / "fresh"
