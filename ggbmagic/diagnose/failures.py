@@ -117,8 +117,8 @@ def explain_failure(text: str, detail: str = "") -> str | None:
         return (f"GeoGebra has no command {word} (command names are English and "
                 f"case-sensitive){hint}")
     if detail and _MISSING.match(detail):
-        return detail.split(";")[0] + (
-            "; create it first or check the spelling (names are case-sensitive)")
+        return detail.rstrip(". ") + (
+            ". Create it first or check the spelling (names are case-sensitive)")
     return None
 
 

@@ -85,8 +85,8 @@ ERRORS = [
      "GeoGebra could not run 'Pont(3, 4)': GeoGebra has no command Pont (command names are "
      "English and case-sensitive); did you mean Point, ToPoint or PointIn?."),
     ('%ggb SetColor(Z, "red")',
-     "GeoGebra could not run 'SetColor(Z, \"red\")': there is no object named Z; create it "
-     "first or check the spelling (names are case-sensitive)."),
+     "GeoGebra could not run 'SetColor(Z, \"red\")': there is no object named Z; nothing "
+     "was changed. Create it first or check the spelling (names are case-sensitive)."),
     ("%ggb import math",
      "`import math` is a Python import, not GeoGebra: run it in a Python cell (without "
      "%ggb / %%ggb); nothing was sent to GeoGebra."),

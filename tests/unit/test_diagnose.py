@@ -122,11 +122,11 @@ EXPLAINED = [
      "GeoGebra has no command Qwzxv (command names are English and case-sensitive); see "
      "the GeoGebra manual's command list"),
     ('SetColor(Z, "red")', "there is no object named Z; nothing was changed",
-     "there is no object named Z; create it first or check the spelling (names are "
-     "case-sensitive)"),
+     "there is no object named Z; nothing was changed. Create it first or check the "
+     "spelling (names are case-sensitive)"),
     ("Polygon(A, B, C)", "there are no objects named B, C; nothing was changed",
-     "there are no objects named B, C; create it first or check the spelling (names are "
-     "case-sensitive)"),
+     "there are no objects named B, C; nothing was changed. Create it first or check "
+     "the spelling (names are case-sensitive)"),
     ('Circel(Z, 2)', "there is no object named Z; nothing was changed",
      "GeoGebra has no command Circel (command names are English and case-sensitive); "
      "did you mean Circle, Incircle or CircleArc?"),

@@ -177,7 +177,7 @@ def test_a_failed_command_says_why() -> None:
         ggb.command('SetColor(Nope, "red")')
     assert str(info.value) == (
         "GeoGebra could not run 'SetColor(Nope, \"red\")': there is no object named Nope; "
-        "create it first or check the spelling (names are case-sensitive).")
+        "nothing was changed. Create it first or check the spelling (names are case-sensitive).")
 
 
 def test_a_scripting_command_reports_what_it_changed() -> None:
