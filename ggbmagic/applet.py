@@ -25,9 +25,10 @@ from .applet_events import Callback, EventsAndCallbacks
 from .applet_files import PicturesAndFiles
 from .channel import Channel, ChannelState
 from .construction import Keeper
+from .diagnose import DEFAULT_MAX_COMMAND_CHARS, DEFAULT_MAX_SCRIPT_CHARS, cas_commands, no_cas_note
 from .dispatch import DEFAULT_MAXLEN, MainThreadDispatcher
 from .display import CommandResult, ObjectTable, ScriptResult, Status, as_object_list
-from .errors import GgbError, GgbTimeoutError, NoFrontendError, NoPlaceError
+from .errors import GgbCommandError, GgbError, GgbTimeoutError, NoFrontendError, NoPlaceError
 from .files.guard import guard_call
 from .ggbfile import atomic_write, check_ggb
 from .inline import InlineOutputs
@@ -52,6 +53,7 @@ __all__ = ["Callback", "GeoGebra", "GgbScriptError", "Settings", "atomic_write",
 _judge_value = judge_value
 
 T = TypeVar("T")
+R = TypeVar("R", CommandResult, ScriptResult)
 
 #: Methods of the Apps API, for tab completion on ``ggb.api``; any other name is sent too.
 API_METHODS = (
@@ -82,6 +84,9 @@ class DefaultSettings:
     connect_timeout: float = 10.0
     #: "panel", "inline", or "" for the browser's own setting.
     placement: str = ""
+    #: Size guards (diagnose/sizes.py); 0: no limit.
+    max_command_chars: int = DEFAULT_MAX_COMMAND_CHARS
+    max_script_chars: int = DEFAULT_MAX_SCRIPT_CHARS
 
 
 _STATE_ADVICE: dict[ChannelState | None, str] = {
@@ -157,6 +162,8 @@ class GeoGebra(PicturesAndFiles, Animations, EventsAndCallbacks):
                                     self._inline_picture, self.keeper)
         #: The placement the last `open` asked for; a reloaded page is told it in hello.
         self.placement: str | None = None
+        #: (applet info, has CAS) of the last CAS probe (_has_cas).
+        self._cas_known: tuple[tuple[tuple[str, str], ...], bool] | None = None
 
     def _inline_picture(self) -> str:
         """The inline output's fallback picture: framed like ``png()``, base64."""
@@ -227,13 +234,66 @@ class GeoGebra(PicturesAndFiles, Animations, EventsAndCallbacks):
             >>> ggb.command("A = (1, 2)")["A"]["x"]   # doctest: +SKIP
             1.0
         """
-        return self._run(command_msg(text), command_post(text),
-                         self._timeout(timeout))
+        try:
+            result = self._run(command_msg(text, self._limit("max_command_chars")),
+                               command_post(text), self._timeout(timeout))
+        except GgbCommandError as exc:
+            raise self._cas_refusal(exc) from None
+        return self._cas_checked(result)
 
     async def acommand(self, text: str, *, timeout: float | None = None) -> CommandResult:
         """``await`` twin of :meth:`command`."""
-        return await self._arun(command_msg(text), command_post(text),
-                                self._timeout(timeout))
+        return await self._arun(command_msg(text, self._limit("max_command_chars")),
+                                command_post(text), self._timeout(timeout))
+
+    def _limit(self, name: str) -> int:
+        return int(getattr(self._settings, name, getattr(DefaultSettings, name)))
+
+    def _script_msg(self, lines: list[ScriptLine], stop_on_error: bool) -> protocol.BatchMsg:
+        return script_msg(lines, stop_on_error, max_chars=self._limit("max_command_chars"),
+                          max_script_chars=self._limit("max_script_chars"))
+
+    # --- a CAS command on a GeoGebra without CAS (diagnose/failures.py) ------------------
+
+    def _has_cas(self) -> bool:
+        """Whether this applet has GeoGebra's CAS: ``evalCommandCAS("1+1")`` is "2" with
+        one, "?" without (measured, 5.0.745.0 webSimple). Asked once per applet."""
+        key = tuple(sorted((str(k), str(v)) for k, v in self._channel.applet.items()))
+        if self._cas_known is None or self._cas_known[0] != key:
+            try:
+                answer = self.call("evalCommandCAS", "1+1")
+            except GgbError:
+                return True  # cannot tell: say nothing rather than something wrong
+            self._cas_known = (key, str(answer).strip() == "2")
+        return self._cas_known[1]
+
+    def _cas_refusal(self, exc: GgbCommandError) -> GgbCommandError:
+        words = cas_commands(exc.text)
+        if not words or exc.reason or self._has_cas():
+            return exc
+        reason = no_cas_note(words)
+        if isinstance(exc, GgbScriptError):
+            failed = exc.result.failed[0] if exc.result.failed else None
+            if failed is not None:
+                return GgbScriptError(failed, exc.result, reason=reason)
+        return GgbCommandError(exc.text, exc.line, reason=reason)
+
+    def _cas_checked(self, result: R) -> R:
+        """Add a note to a result whose lines used a CAS command without a CAS."""
+        if isinstance(result, CommandResult):
+            words = cas_commands(result.text)
+            if words and not self._has_cas():
+                bad = [str(o["name"]) for o in result.objects if not o.get("defined", True)]
+                note = no_cas_note(words, bad)
+                result.note = f"{result.note}\n{note}" if result.note else note
+        elif isinstance(result, ScriptResult):
+            for line in result.lines:
+                words = cas_commands(str(line.get("text", "")))
+                if words and line.get("ok") and not self._has_cas():
+                    bad = [str(o["name"]) for o in line.get("objects") or []
+                           if not o.get("defined", True)]
+                    result.notes.append(f"line {line.get('line')}: {no_cas_note(words, bad)}")
+        return result
 
     def _script_timeout(self, lines: list[ScriptLine], timeout: float | None) -> float:
         return self._timeout(timeout) + PER_LINE_TIMEOUT * len(lines)
@@ -253,8 +313,12 @@ class GeoGebra(PicturesAndFiles, Animations, EventsAndCallbacks):
         if not lines:
             return ScriptResult([], total=0)
         check = stop_on_error if check is None else check
-        return self._run(script_msg(lines, stop_on_error), script_post(lines, check),
-                         self._script_timeout(lines, timeout))
+        try:
+            result = self._run(self._script_msg(lines, stop_on_error),
+                               script_post(lines, check), self._script_timeout(lines, timeout))
+        except GgbScriptError as exc:
+            raise self._cas_refusal(exc) from None
+        return self._cas_checked(result)
 
     async def ascript(self, source: Source, *, stop_on_error: bool = True,
                       check: bool | None = None, timeout: float | None = None) -> ScriptResult:
@@ -263,7 +327,7 @@ class GeoGebra(PicturesAndFiles, Animations, EventsAndCallbacks):
         if not lines:
             return ScriptResult([], total=0)
         check = stop_on_error if check is None else check
-        return await self._arun(script_msg(lines, stop_on_error),
+        return await self._arun(self._script_msg(lines, stop_on_error),
                                 script_post(lines, check),
                                 self._script_timeout(lines, timeout))
 
@@ -275,8 +339,9 @@ class GeoGebra(PicturesAndFiles, Animations, EventsAndCallbacks):
             >>> ggb.call("getValueString", "A")   # doctest: +SKIP
             'A = (1, 2)'
         """
-        return self._run(call_msg(method, self._guard(method, args)), _identity,
-                         self._timeout(timeout))
+        return self._run(call_msg(method, self._guard(method, args),
+                                  self._limit("max_command_chars")),
+                         _identity, self._timeout(timeout))
 
     def _guard(self, method: str, args: tuple[Any, ...]) -> tuple[Any, ...]:
         """A construction passed to setBase64/setXML/evalXML gets load()'s size limits and
@@ -290,8 +355,9 @@ class GeoGebra(PicturesAndFiles, Animations, EventsAndCallbacks):
 
     async def acall(self, method: str, *args: Any, timeout: float | None = None) -> Any:
         """``await`` twin of :meth:`call`."""
-        return await self._arun(call_msg(method, self._guard(method, args)), _identity,
-                                self._timeout(timeout))
+        return await self._arun(call_msg(method, self._guard(method, args),
+                                        self._limit("max_command_chars")),
+                                _identity, self._timeout(timeout))
 
     def exists(self, name: str) -> bool:
         """Whether an object called *name* exists."""

@@ -64,7 +64,7 @@ class EventsAndCallbacks:
         return self._channel.events.clear()
 
     def on(self, event_type: str | None, callback: Callback, *,
-           target: str | None = None) -> Callback:
+           target: str | None = None) -> None:
         """Call ``callback(event)`` for each applet event of *event_type* (None: all),
         optionally only for one object. Callbacks run on the kernel's main thread.
 
@@ -75,7 +75,8 @@ class EventsAndCallbacks:
             raise TypeError("callback must be callable, e.g. a function taking one event")
         with self._callbacks_lock:
             self._callbacks.append((event_type, target, callback))
-        return callback
+        # Returns nothing: as a cell's last line it must not echo <function …>; remove
+        # it again with ggb.off(callback).
 
     def off(self, callback: Callback | None = None, event_type: str | None = None) -> int:
         """Remove callbacks (all, one, or those of one type); return how many."""

@@ -21,6 +21,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from .diagnose.failures import UNDEFINED_LABEL, redefined_note
 from .events import Event
 from .images import GifImage, PngImage, SvgImage
 from .labels import relabel_note
@@ -42,10 +43,33 @@ __all__ = [
     "plain",
     "render_html",
     "render_text",
+    "shorten",
 ]
 
 # PngImage, SvgImage (images.py) and plain, render_text, render_html (richtext.py) keep
 # their old home here.
+
+#: Longest text shown in a result table's cell; the rest is a call away (shorten).
+SHOWN_CHARS = 200
+
+
+def shorten(text: str, name: str = "", method: str = "") -> str:
+    """*text* cut to about SHOWN_CHARS characters for a table, saying how long it is and
+    how to get all of it (a list of 100,000 numbers printed 837 KB into the notebook).
+
+    >>> shorten("L = {" + ", ".join(["1"] * 100) + "}", "L")[-58:]
+    '… (304 characters in all; ggb.value_string("L") gives all)'
+    """
+    if len(text) <= SHOWN_CHARS:
+        return text
+    if name:
+        call = (f'ggb.call("{method}", "{name}")' if method
+                else f'ggb.value_string("{name}")')
+        how = f"; {call} gives all"
+    else:
+        how = ""
+    return f"{text[:SHOWN_CHARS - 20]}… ({len(text):,} characters in all{how})"
+
 
 def _fmt_number(value: Any) -> str:
     if isinstance(value, float):
@@ -125,7 +149,7 @@ class CommandResult(RichRepr):
             table.add_column(col)
         for obj in self.objects:
             table.add_row(_ok(self.ok), plain(obj.get("name")), _type_cell(obj),
-                          plain(obj.get("value")))
+                          plain(shorten(str(obj.get("value") or ""), str(obj.get("name")))))
         # Below the table, not as its caption: a caption wraps to the table's width.
         notes = [self.note] if self.note else []
         hidden = hidden_drawings(self.objects)
@@ -142,6 +166,8 @@ class ScriptResult(RichRepr):
 
     lines: list[LineResult]
     total: int = 0
+    #: Notes on lines that ran but did not do what was meant (a CAS command without CAS).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -153,7 +179,8 @@ class ScriptResult(RichRepr):
 
     @property
     def labels(self) -> list[str]:
-        return [label for line in self.lines for label in line.get("labels") or []]
+        return [label for line in self.lines for label in line.get("labels") or []
+                if label != UNDEFINED_LABEL]
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -168,7 +195,8 @@ class ScriptResult(RichRepr):
                 "line": line.get("line"),
                 "command": str(line.get("text", "")),
                 "ok": bool(line.get("ok")),
-                "labels": ", ".join(str(label) for label in line.get("labels") or []),
+                "labels": ", ".join(str(label) for label in line.get("labels") or []
+                                    if label != UNDEFINED_LABEL),
                 "values": "; ".join(str(obj.get("value", "")) for obj in line.get("objects") or []
                                     if isinstance(obj, dict)),
             }
@@ -189,11 +217,17 @@ class ScriptResult(RichRepr):
         notes: list[str] = []
         for rec, line in zip(self.records(), self.lines, strict=False):
             # plain()/Text(): GeoGebra's and the browser's words are never rich markup.
-            created = plain(rec["values"]) if rec["values"] else plain(_line_outcome(line))
-            table.add_row(plain(rec["line"]), _ok(rec["ok"]), plain(rec["command"]), created)
-            note = relabel_note(str(line.get("text", "")), line.get("labels") or [])
+            values = "; ".join(shorten(str(obj.get("value", "")), str(obj.get("name", "")))
+                               for obj in line.get("objects") or [] if isinstance(obj, dict))
+            created = plain(values) if values else Text(_line_outcome(line))
+            table.add_row(plain(rec["line"]), _ok(rec["ok"]), plain(shorten(rec["command"])),
+                          created)
+            text, labels = str(line.get("text", "")), line.get("labels") or []
+            note = redefined_note(text, labels) or relabel_note(
+                text, [x for x in labels if x != UNDEFINED_LABEL])
             if note:
                 notes.append(f"line {line.get('line')}: {note}")
+        notes.extend(self.notes)
         hidden = hidden_drawings(obj for line in self.lines for obj in line.get("objects") or []
                                  if isinstance(obj, dict))
         if hidden:
@@ -272,8 +306,10 @@ class ObjectTable(RichRepr):
         for col in ("name", "type", "definition", "value", "coordinates"):
             table.add_column(col, overflow="fold")
         for row, obj in zip(self.records(), self.objects, strict=False):
-            table.add_row(plain(row["name"]), _type_cell(obj), plain(row["definition"]),
-                          plain(row["value"]), plain(_coords(obj)))
+            name = str(row["name"])
+            table.add_row(plain(name), _type_cell(obj),
+                          plain(shorten(str(row["definition"]), name, "getDefinitionString")),
+                          plain(shorten(str(row["value"]), name)), plain(_coords(obj)))
         return table
 
 

@@ -7,6 +7,7 @@ Python callers can catch them by class.
 from __future__ import annotations
 
 __all__ = [
+    "FULL_TRACEBACK_HINT",
     "GgbCommandError",
     "GgbError",
     "GgbTimeoutError",
@@ -15,13 +16,45 @@ __all__ = [
     "NoFrontendError",
     "NoPlaceError",
     "PanelClosedError",
+    "set_short_errors",
 ]
 
 OPEN_HINT = "Run `%ggb --open` (or `ggb.open()`) to open the panel again."
 
 
+#: Whether a GgbError raised in a cell shows as one message (GgbMagics.short_errors).
+_SHORT = {"errors": True}
+FULL_TRACEBACK_HINT = "(`%config GgbMagics.short_errors = False` shows the full traceback)"
+
+
+def set_short_errors(short: bool) -> None:
+    """Show ggbmagic's errors in IPython as one message (True) or with the traceback."""
+    _SHORT["errors"] = bool(short)
+
+
 class GgbError(Exception):
     """Base class of every ggbmagic error."""
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython (and ipykernel) show this instead of the traceback. Like jupysql: the
+        # message says what to do, and a traceback through ggbmagic's internals would
+        # only bury it.
+        if _SHORT["errors"]:
+            return [f"{type(self).__name__}: {self}", FULL_TRACEBACK_HINT]
+        return full_traceback(self)
+
+
+def full_traceback(exc: BaseException) -> list[str]:
+    """The traceback IPython would show without ``_render_traceback_``."""
+    from IPython import get_ipython  # only here: errors.py is imported without IPython too
+
+    shell = get_ipython()
+    if shell is not None:
+        return list(shell.InteractiveTB.structured_traceback(
+            type(exc), exc, exc.__traceback__))
+    import traceback
+
+    return traceback.format_exception(type(exc), exc, exc.__traceback__)
 
 
 class NoFrontendError(GgbError):
@@ -67,16 +100,24 @@ class GgbTimeoutError(GgbError, TimeoutError):
 class GgbCommandError(GgbError):
     """A GeoGebra command failed. ``line`` is its 1-based line number in the cell, if any."""
 
-    def __init__(self, text: str, line: int | None = None, detail: str = "") -> None:
+    def __init__(self, text: str, line: int | None = None, detail: str = "",
+                 reason: str = "") -> None:
         where = f"line {line}: " if line is not None else ""
-        extra = f" ({detail})" if detail else ""
-        super().__init__(
-            f"GeoGebra could not run {where}{text!r}{extra}. Check the command's name and "
-            "arguments (English command names, e.g. Distance(A, B)) and that the objects it "
-            "uses exist."
-        )
+        if reason:
+            # The cause is known (ggbmagic/diagnose): say it, not the general advice.
+            message = f"GeoGebra could not run {where}{text!r}: {reason}."
+        else:
+            extra = f" ({detail})" if detail else ""
+            message = (
+                f"GeoGebra could not run {where}{text!r}{extra}. Check the command's name and "
+                "arguments (English command names, e.g. Distance(A, B)) and that the objects "
+                "it uses exist."
+            )
+        super().__init__(message)
         self.text = text
         self.line = line
+        #: What ggbmagic found out about the cause ("" when nothing specific).
+        self.reason = reason
 
 
 class GgbValueTypeError(GgbError, TypeError):

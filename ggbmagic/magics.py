@@ -15,12 +15,13 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class, no_var_expand
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 from IPython.display import display
-from traitlets import Bool, Enum, Float, Int, Unicode
+from traitlets import Bool, Enum, Float, Int, Unicode, observe
 from traitlets.config import Configurable
 
 from .applet import GgbScriptError
 from .args import LineSyntaxError, split_line
-from .errors import GgbError
+from .diagnose import DEFAULT_MAX_COMMAND_CHARS, DEFAULT_MAX_SCRIPT_CHARS, check_not_python
+from .errors import GgbError, set_short_errors
 from .script import InterpolationError, interpolate, interpolate_lines, parse_script
 
 if TYPE_CHECKING:
@@ -90,11 +91,29 @@ class GgbMagics(Magics, Configurable):
                                                      "returns (bytes).").tag(config=True)
     variable = Unicode("ggb", help="Name under which %load_ext binds the GeoGebra object "
                                    "('' for none).").tag(config=True)
+    max_command_chars = Int(DEFAULT_MAX_COMMAND_CHARS,
+                            help="Longest GeoGebra command (also each script line and each "
+                                 "{{value}}) sent to the browser, in characters; longer ones "
+                                 "are refused before sending: GeoGebra's parser blocks the "
+                                 "page for a time that grows faster than the text (0: no "
+                                 "limit).").tag(config=True)
+    max_script_chars = Int(DEFAULT_MAX_SCRIPT_CHARS,
+                           help="Longest %%ggb script sent to the browser, in characters "
+                                "(0: no limit).").tag(config=True)
+    short_errors = Bool(True, help="Errors of ggbmagic's Python API (ggb.command, ggb.value, "
+                                   "…) show as one message without a traceback through "
+                                   "ggbmagic; False shows the full traceback."
+                        ).tag(config=True)
 
     def __init__(self, shell: Any = None, **kwargs: Any) -> None:
         super().__init__(shell=shell, parent=shell, **kwargs)
+        set_short_errors(self.short_errors)
         self.geogebra: GeoGebra | None = None
         self.unloaded = False
+
+    @observe("short_errors")
+    def _short_errors_changed(self, change: Any) -> None:
+        set_short_errors(change["new"])
 
     # --- helpers ----------------------------------------------------------------------
 
@@ -303,7 +322,8 @@ class GgbMagics(Magics, Configurable):
             return self._finish(args, self._animate(args, command))
         result: Any = None
         if command:
-            text = interpolate(command, self._namespace())
+            check_not_python(command)
+            text = interpolate(command, self._namespace(), max_chars=self.max_command_chars)
             result = ggb.command(text, timeout=timeout)
         if args.show:
             self._show(args, timeout, result)
@@ -318,7 +338,10 @@ class GgbMagics(Magics, Configurable):
     def _run_cell(self, args: Any, cell: str) -> Any:
         ggb = self._ggb()
         timeout = self._timeout(args)
-        lines = interpolate_lines(parse_script(cell), self._namespace())
+        parsed = parse_script(cell)
+        for parsed_line in parsed:
+            check_not_python(parsed_line.text, parsed_line.line)
+        lines = interpolate_lines(parsed, self._namespace(), max_chars=self.max_command_chars)
         if args.clear:
             ggb.clear()
         if args.load:

@@ -33,6 +33,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .diagnose.sizes import SizeLimitError, check_value_size
+
 # Raw and to_ggb (the literals) live in literals.py; this is their public home.
 from .literals import Raw, to_ggb
 
@@ -121,7 +123,8 @@ def _strip_comment(line: str) -> str:
     return line
 
 
-def interpolate(text: str, namespace: Mapping[str, object]) -> str:
+def interpolate(text: str, namespace: Mapping[str, object], *,
+                max_chars: int = 0) -> str:
     """Replace every ``{{ expr }}`` by ``to_ggb`` of the expression evaluated in *namespace*.
 
     The expression may not contain braces, so GeoGebra's lists ``{1, 2}`` and matrices
@@ -132,12 +135,15 @@ def interpolate(text: str, namespace: Mapping[str, object]) -> str:
     >>> interpolate("A = {{ p }}; l = {{ xs }}; M = {{1, 2}, {3, 4}}", {"p": (1, -2), "xs": [1, 2]})
     'A = (1, -2); l = {1, 2}; M = {{1, 2}, {3, 4}}'
 
-    Raises :class:`InterpolationError` naming the expression and the Python error.
+    Raises :class:`InterpolationError` naming the expression and the Python error, and
+    ``SizeLimitError`` when a value's literal is over *max_chars* (0: no limit) — checked
+    on the value's length before it is converted, so a huge list fails at once.
     """
-    return _interpolate(text, _LazyScope(namespace))
+    return _interpolate(text, _LazyScope(namespace), max_chars)
 
 
-def interpolate_lines(lines: list[ScriptLine], namespace: Mapping[str, object]) -> list[ScriptLine]:
+def interpolate_lines(lines: list[ScriptLine], namespace: Mapping[str, object], *,
+                      max_chars: int = 0) -> list[ScriptLine]:
     """:func:`interpolate` each line; an error message starts with the line number.
 
     >>> interpolate_lines([ScriptLine(2, "n = {{ k + 1 }}")], {"k": 41})
@@ -147,7 +153,9 @@ def interpolate_lines(lines: list[ScriptLine], namespace: Mapping[str, object]) 
     result: list[ScriptLine] = []
     for line in lines:
         try:
-            text = _interpolate(line.text, scope)
+            text = _interpolate(line.text, scope, max_chars)
+        except SizeLimitError as exc:
+            raise SizeLimitError(f"line {line.line}: {exc}") from None
         except InterpolationError as exc:
             raise InterpolationError(
                 f"line {line.line}: {exc}", expression=exc.expression, line=line.line
@@ -173,14 +181,14 @@ class _LazyScope:
         return self._scope
 
 
-def _interpolate(text: str, scope: _LazyScope) -> str:
+def _interpolate(text: str, scope: _LazyScope, max_chars: int = 0) -> str:
     def replace(match: re.Match[str]) -> str:
-        return _evaluate(match.group(1).strip(), scope.get)
+        return _evaluate(match.group(1).strip(), scope.get, max_chars)
 
     return _PLACEHOLDER.sub(replace, text)
 
 
-def _evaluate(expression: str, scope: Callable[[], dict[str, Any]]) -> str:
+def _evaluate(expression: str, scope: Callable[[], dict[str, Any]], max_chars: int = 0) -> str:
     shown = f"`{{{{ {expression} }}}}`"
     if not expression:
         raise InterpolationError(
@@ -216,12 +224,15 @@ def _evaluate(expression: str, scope: Callable[[], dict[str, Any]]) -> str:
             f"{shown} failed with {type(exc).__name__}: {exc}. Fix the Python expression.",
             expression=expression,
         ) from exc
+    check_value_size(shown, value, None, max_chars)  # before the (slow) conversion
     try:
-        return to_ggb(value)
+        literal = to_ggb(value)
     except (TypeError, ValueError) as exc:
         raise InterpolationError(
             f"{shown} gave a value GeoGebra cannot take: {exc}", expression=expression
         ) from exc
+    check_value_size(shown, value, literal, max_chars)
+    return literal
 
 
 def _has_top_level_comma(expression: str) -> bool:

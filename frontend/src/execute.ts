@@ -35,24 +35,72 @@ export {
   splitLabels
 } from './runctx';
 
-/** Words that are not object names in a command's first argument. */
-const CONSTANTS = new Set(['true', 'false', 'pi', 'e', 'x', 'y', 'z', 'i', 'infinity']);
-/** `Name(firstArg, …` or `Name(firstArg)` where firstArg is a plain object name. */
-const FIRST_ARG = /^\s*[A-Za-z][A-Za-z0-9]*\s*\(\s*([A-Za-z][A-Za-z0-9]*(?:_\{?[A-Za-z0-9]+\}?)?'*)\s*[,)]/;
+/**
+ * Words that are never object names. Case-sensitive, as GeoGebra is: `Z` is a name that
+ * can be missing (`SetColor(Z, "red")`), `z` is a coordinate variable.
+ */
+const CONSTANTS = new Set([
+  'true', 'false', 'pi', 'e', 'x', 'y', 'z', 'i', 'infinity', 'Infinity', 'undefined',
+  'Undefined', 'NaN', 'deg', 'rad'
+]);
+/** A GeoGebra object name: letters and digits, an optional index (A_1, A_{12}), primes. */
+const NAME = /[A-Za-z][A-Za-z0-9]*(?:_\{[^}]*\}|_[A-Za-z0-9])?'*/g;
+/** `name =`, `name(x, y) =` or `name:` at the start: the label being defined. */
+const LABEL = /^\s*[A-Za-z][A-Za-z0-9]*(?:_\{[^}]*\}|_[A-Za-z0-9])?'*\s*(?:\([^()=]*\))?\s*(?:=(?!=)|:)/;
+/** Commands whose arguments bind local variables (Sequence(k^2, k, 1, 5)): their words
+ * are not all object names, so only their first argument's plain name is checked. */
+const BINDS = /\b(Sequence|Zip|IterationList|Iteration|Sum|Product|KeepIf|CountIf|Integral|Derivative|Surface|Curve)\s*[([]/;
+
+/**
+ * The object names a command uses (outside texts, not called as commands or functions,
+ * not constants, not the label it defines), in order, each once. Pure.
+ */
+export function namesUsed(text: string): string[] {
+  let body = text.replace(/"[^"]*"/g, '""');
+  const label = LABEL.exec(body);
+  if (label) {
+    body = body.slice(label[0].length);
+  }
+  const names: string[] = [];
+  for (const m of body.matchAll(NAME)) {
+    const start = m.index ?? 0;
+    const before = start > 0 ? body[start - 1] : '';
+    if (/[A-Za-z0-9_.']/.test(before)) {
+      continue; // the tail of a longer token, e.g. 1.5E3 or a decimal
+    }
+    const after = body.slice(start + m[0].length).trimStart()[0] ?? '';
+    if (after === '(' || after === '[' || CONSTANTS.has(m[0]) || names.includes(m[0])) {
+      continue;
+    }
+    names.push(m[0]);
+  }
+  if (BINDS.test(body)) {
+    const first = /^\s*[A-Za-z][A-Za-z0-9]*\s*[([]\s*([A-Za-z][A-Za-z0-9]*(?:_\{?[A-Za-z0-9]+\}?)?'*)\s*[,)\]]/.exec(body);
+    return first && names.includes(first[1]) ? [first[1]] : [];
+  }
+  return names;
+}
 
 /**
  * Why a command with no labels and no listener activity failed, as far as can be
- * told: a missing object it names, or GeoGebra's silence.
+ * told: the missing objects it names (GeoGebra itself says nothing, measured
+ * 5.0.745.0), or GeoGebra's silence.
  */
 export function whyFailed(api: AppletApi, text: string): string {
-  const m = FIRST_ARG.exec(text);
-  if (m && !CONSTANTS.has(m[1].toLowerCase()) && typeof api.exists === 'function') {
-    try {
-      if (!(api.exists as (n: string) => boolean)(m[1])) {
-        return `there is no object named ${m[1]}; nothing was changed`;
+  if (typeof api.exists === 'function') {
+    const exists = api.exists as (n: string) => boolean;
+    const missing = namesUsed(text).filter(n => {
+      try {
+        return !exists.call(api, n);
+      } catch {
+        return false;
       }
-    } catch {
-      // fall through to the general answer
+    });
+    if (missing.length === 1) {
+      return `there is no object named ${missing[0]}; nothing was changed`;
+    }
+    if (missing.length > 1) {
+      return `there are no objects named ${missing.slice(0, 5).join(', ')}; nothing was changed`;
     }
   }
   return 'GeoGebra refused it: no object was created or changed';
@@ -89,6 +137,9 @@ export async function runCommand(
   return { ok: false, labels: [], objects: [], error: whyFailed(api, text) };
 }
 
+/** How long a script runs before it lets the page handle input and draw (ms). */
+export const BATCH_SLICE_MS = 50;
+
 /**
  * A script's lines, in order, in one go. A line that throws counts as a failed line
  * with the exception's text, so the lines that ran before it still reach the kernel.
@@ -100,9 +151,16 @@ export async function runBatch(
   ctx: RunContext = defaultContext()
 ): Promise<{ results: LineResult[] }> {
   const results: LineResult[] = [];
+  let slice = Date.now();
   for (const { line, text } of msg.lines) {
     if (ctx.now() > ctx.deadline) {
       break;
+    }
+    if (Date.now() - slice > BATCH_SLICE_MS) {
+      // Let the page breathe: awaiting a settled value only yields to microtasks, so
+      // a long script would otherwise hold the tab (input, drawing) until its end.
+      await new Promise<void>(resolve => setTimeout(resolve, 0));
+      slice = Date.now();
     }
     let result: CommandResult;
     try {

@@ -5,6 +5,7 @@
  */
 import { stripGgbBase64 } from './core/filescripts';
 import type { AppletApi } from './execute';
+import { codebaseScript, probe, watchScriptErrors } from './probe';
 import { firstSize } from './sizing';
 
 export const APPLET_LOAD_TIMEOUT_MS = 60000;
@@ -87,10 +88,14 @@ export function loadDeployScript(url: string): Promise<void> {
     script.onerror = () => {
       scripts.delete(url);
       script.remove();
-      reject(
-        new LoadError(
-          url,
-          `deployggb.js could not be loaded from ${url} (offline or blocked?)`
+      // Say what came back (HTTP status, not JavaScript), not only that it failed.
+      void probe(url).then(why =>
+        reject(
+          new LoadError(
+            url,
+            `deployggb.js could not be loaded from ${url}: ` +
+              (why ?? 'network error (offline, blocked, or the server is down)')
+          )
         )
       );
     };
@@ -144,6 +149,49 @@ function forgetPageInit(): void {
   }
 }
 
+/**
+ * Resolves with what went wrong when the codebase's script cannot load (probe: HTTP
+ * status or not JavaScript; or its script error event), and never otherwise. `stop`
+ * ends the watch once the applet is loaded or given up.
+ */
+function codebaseCheck(codebase: string): { promise: Promise<string>; stop: () => void } {
+  const base = codebase.endsWith('/') ? codebase : `${codebase}/`;
+  const script = codebaseScript(base);
+  let stopWatch: () => void = () => undefined;
+  let stopped = false;
+  const promise = new Promise<string>(resolve => {
+    const fail = (message: string): void => {
+      if (!stopped) {
+        stopWatch();
+        resolve(message);
+      }
+    };
+    stopWatch = watchScriptErrors(base, src =>
+      fail(
+        `GeoGebra's HTML5 code could not be loaded from ${src} (network error or not found); ` +
+          `check the html5Codebase setting (${codebase}): it must be a bundle's module folder, ` +
+          'e.g. …/HTML5/5.0/webSimple/ or …/HTML5/5.0/web3d/'
+      )
+    );
+    void probe(script).then(why => {
+      if (why) {
+        fail(
+          `GeoGebra's HTML5 code could not be loaded from ${script}: ${why}; check the ` +
+            `html5Codebase setting (${codebase}): it must be a bundle's module folder, ` +
+            'e.g. …/HTML5/5.0/webSimple/ or …/HTML5/5.0/web3d/'
+        );
+      }
+    });
+  });
+  return {
+    promise,
+    stop: () => {
+      stopped = true;
+      stopWatch();
+    }
+  };
+}
+
 /** A fresh id, unique in this page: also the name of the global API object. */
 export function newAppletId(): string {
   counter += 1;
@@ -172,6 +220,7 @@ export function createApplet(host: HTMLElement, config: AppletConfig): AppletHan
 
   let destroyed = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopCodebaseCheck: () => void = () => undefined;
 
   const ready = (async (): Promise<AppletApi> => {
     await loadDeployScript(config.deployggbUrl);
@@ -192,12 +241,28 @@ export function createApplet(host: HTMLElement, config: AppletConfig): AppletHan
     }
     const ctor = (window as unknown as { GGBApplet?: unknown }).GGBApplet;
     if (typeof ctor !== 'function') {
+      const why = await probe(config.deployggbUrl);
       throw new LoadError(
         config.deployggbUrl,
-        `${config.deployggbUrl} loaded but did not define GGBApplet: is it GeoGebra's deployggb.js?`
+        `${config.deployggbUrl} loaded but did not define GGBApplet` +
+          (why ? ` (${why})` : '') +
+          ": is it GeoGebra's deployggb.js?"
       );
     }
+    // A wrong codebase used to show "Loading…" until the load timeout: probe the
+    // script deployggb.js will load from it, and watch that script's error event.
+    const codebaseFailed = config.html5Codebase
+      ? codebaseCheck(config.html5Codebase)
+      : null;
+    stopCodebaseCheck = () => codebaseFailed?.stop();
     return new Promise<AppletApi>((resolve, reject) => {
+      codebaseFailed?.promise.then(message => {
+        if (timer !== undefined) {
+          clearTimeout(timer);
+        }
+        reject(new LoadError(config.html5Codebase, message));
+      });
+      const settle = (): void => codebaseFailed?.stop();
       const params: Record<string, unknown> = {
         id,
         appName: config.appName,
@@ -232,6 +297,7 @@ export function createApplet(host: HTMLElement, config: AppletConfig): AppletHan
         // later, and a `--load --allow-javascript` in an applet started empty must work.
         ...(construction ? { ggbBase64: construction, useBrowserForJS: true } : {}),
         appletOnLoad: (api?: AppletApi) => {
+          settle();
           if (timer !== undefined) {
             clearTimeout(timer);
           }
@@ -249,6 +315,7 @@ export function createApplet(host: HTMLElement, config: AppletConfig): AppletHan
         }
       };
       timer = setTimeout(() => {
+        settle();
         reject(
           new LoadError(
             config.html5Codebase || config.deployggbUrl,
@@ -269,6 +336,7 @@ export function createApplet(host: HTMLElement, config: AppletConfig): AppletHan
         }
         applet.inject(target);
       } catch (err) {
+        settle();
         clearTimeout(timer);
         reject(
           new LoadError(
@@ -290,6 +358,7 @@ export function createApplet(host: HTMLElement, config: AppletConfig): AppletHan
         return;
       }
       destroyed = true;
+      stopCodebaseCheck();
       if (timer !== undefined) {
         clearTimeout(timer);
       }

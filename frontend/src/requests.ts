@@ -38,6 +38,13 @@ export class RequestQueue {
   }
 
   push(req: P.Request): void {
+    const refused = oversized(req);
+    if (refused !== null) {
+      // Answered at once, never run: GeoGebra would block the page far too long.
+      console.warn(`ggbmagic: refused a ${req.type} request: ${refused}`);
+      this.runner.reply(req.id, { ok: false, error: refused });
+      return;
+    }
     this.queue.push({ req, deadline: deadlineOf(req, now()) });
   }
 
@@ -92,6 +99,45 @@ export class RequestQueue {
 
   private queue: Queued[] = [];
   private draining = false;
+}
+
+/**
+ * The browser's own ceiling on GeoGebra source, whatever the kernel allows
+ * (GgbMagics.max_command_chars, 100,000 by default, may be raised or be 0): measured on
+ * GeoGebra 5.0.745.0, evalCommandGetLabels of a 486,000-character list blocked the page
+ * 7.5 s, of 1,650,000 characters 89 s, and a million numbers froze a tab for 25 minutes.
+ */
+export const MAX_COMMAND_CHARS = 400_000;
+/** The same for a whole script: it runs in slices (execute.ts), but each line parses whole. */
+export const MAX_SCRIPT_CHARS = 4_000_000;
+
+/** Why `req` is too big to run, or null. Pure. */
+export function oversized(
+  req: P.Request,
+  maxCommand = MAX_COMMAND_CHARS,
+  maxScript = MAX_SCRIPT_CHARS
+): string | null {
+  const tooLong = (what: string, size: number, limit: number): string =>
+    `the browser refuses ${what} of ${size.toLocaleString('en-US')} characters, over its ` +
+    `limit of ${limit.toLocaleString('en-US')} (GeoGebra would block the page for minutes); ` +
+    'send less, e.g. a sample of the data';
+  if (req.type === 'command' && typeof req.text === 'string' && req.text.length > maxCommand) {
+    return tooLong('a command', req.text.length, maxCommand);
+  }
+  if (req.type === 'batch' && Array.isArray(req.lines)) {
+    let total = 0;
+    for (const { line, text } of req.lines) {
+      const size = typeof text === 'string' ? text.length : 0;
+      if (size > maxCommand) {
+        return tooLong(`line ${line}, a command`, size, maxCommand);
+      }
+      total += size;
+    }
+    if (total > maxScript) {
+      return tooLong('a script', total, maxScript);
+    }
+  }
+  return null;
 }
 
 /**

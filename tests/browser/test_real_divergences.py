@@ -77,9 +77,9 @@ def test_failed_scripting_command_names_its_line(lab: LabPage, notebook: str) ->
                                "try:\n    ggb.command('Delete(Nope)')\n"
                                "except GgbCommandError as e:\n    print('failed:', e)")
     assert call.startswith("failed:") and "Nope" in call, call
-    # A failure that names no missing object still fails.
+    # A failure that names no missing object still fails, naming the unknown command.
     bad = lab.run(notebook, '%ggb Frobnicate(1)')
-    assert "UsageError" in bad.stderr and "refused" in bad.stderr, bad.text
+    assert "UsageError" in bad.stderr and "no command Frobnicate" in bad.stderr, bad.text
 
 
 # --- lazily loaded command modules -------------------------------------------------------

@@ -370,8 +370,7 @@ PROBES: tuple[Probe, ...] = (
                                      "api.evalCommandCAS('Factor(x^2-1)')")),
     Probe("no CAS: CAS commands", (labels("s=Solve(x^2=4)"), "api.getValueString('s')",
                                    labels("fa=Factor(x^2-1)"), "api.getValueString('fa')",
-                                   labels("si=Simplify(x+x)"), "api.getValueString('si')"),
-          real_only="the double refuses CAS commands loudly (it has no CAS either)"),
+                                   labels("si=Simplify(x+x)"), "api.getValueString('si')")),
     # --- the API calls the product makes (issue 20) ----------------------------------------
     Probe("asyncEvalCommand", ("api.asyncEvalCommand('A=(1,2)')", "api.exists('A')",
                                "api.asyncEvalCommand('Frob(1)')",
@@ -414,6 +413,21 @@ PROBES: tuple[Probe, ...] = (
            "S.o.getAllObjectNames()", "[S.o.getXcoord('A'), S.o.getYcoord('A')]",
            "S.o.getValueString('s')"),
           setup=("A=(1,2)", "B=(4,6)", "s=Segment(A,B)")),
+    # What ggbmagic's diagnosis relies on (ggbmagic/diagnose, issue 21): how to tell
+    # a GeoGebra without CAS, what a CAS command makes there, and that GeoGebra's answer
+    # to an unknown command, a missing object or a line of Python is a bare null.
+    Probe("no CAS: 1+1", ("api.evalCommandCAS('1+1')",)),
+    created("Solve(x^2=4)", "l1", id="no CAS: Solve without a label"),
+    created("Factor(x^2-1)", "f", id="no CAS: Factor without a label"),
+    Probe("errors: GeoGebra gives no reason",
+          (labels("Circel(A, 2)"), labels("Pont(3, 4)"), labels('SetColor(Z, "red")'),
+           "api.exists('Z')", labels("for i in range(3):"), labels("import math"),
+           labels("print(1)"), "api.getAllObjectNames()"),
+          setup=("A=(1,2)",)),
+    Probe("redefine: Polygon again",
+          (labels("tri=Polygon(A,B,C)"), labels("tri=Polygon(A,B,C)"),
+           "api.getAllObjectNames()", "api.getValueString('tri')"),
+          setup=TRIANGLE),
     # --- view commands -----------------------------------------------------------------------
     Probe("ZoomIn", (labels("ZoomIn(2)"), "wait: false"), setup=("A=(1,2)",),
           note="the zoom is animated: the wait step collects its events",

@@ -167,4 +167,5 @@ def test_the_fallback_picture_is_framed_and_taken_only_when_the_construction_cha
     assert "getPNGBase64" not in applet.calls, "the unframed panel view was taken"
     assert outputs(shell, inline.refresh) == [] and len(pictures) == 1, "unchanged: no picture"
     applet.ggb = "UEsDBBQ="
+    inline.keeper.on_events([{"type": "update", "target": "A"}])  # what says it changed
     assert len(outputs(shell, inline.refresh)) == 1 and len(pictures) == 2

@@ -178,7 +178,9 @@ def test_a_failed_command_says_why() -> None:
     ggb, _ = ggb_with(lambda msg: {"ok": False, "labels": [], "objects": [], "error": error})
     with pytest.raises(GgbCommandError) as info:
         ggb.command('SetColor(Nope, "red")')
-    assert error in str(info.value) and "SetColor(Nope" in str(info.value)
+    assert str(info.value) == (
+        "GeoGebra could not run 'SetColor(Nope, \"red\")': there is no object named Nope; "
+        "nothing was changed. Create it first or check the spelling (names are case-sensitive).")
 
 
 def test_a_scripting_command_reports_what_it_changed() -> None:

@@ -290,7 +290,7 @@ test('whyFailed names a missing first argument, never a constant', () => {
   assert.match(whyFailed(api, "SetCoords(A_{1}', 1, 2)"), /no object named A_\{1\}'/);
   assert.match(whyFailed(api, 'ShowGrid(true)'), /refused it/);
   assert.match(whyFailed(api, 'Frobnicate(1)'), /refused it/);
-  assert.match(whyFailed(api, 'B = Midpoint(Nope, C)'), /refused it/);
+  assert.match(whyFailed(api, 'B = Midpoint(Nope, C)'), /no objects? named Nope/);
 });
 
 test('a lazily loaded command works on first use through the async twin', async () => {

@@ -499,7 +499,7 @@
       case 'segment': return isFinite(v.p.x) && isFinite(v.p.y) && isFinite(v.q.x) && isFinite(v.q.y);
       case 'circle': return isFinite(v.cx) && isFinite(v.cy) && isFinite(v.r) && v.r >= 0;
       case 'polygon': return v.pts.every(function (p) { return isFinite(p.x) && isFinite(p.y); });
-      case 'list': return v.items.every(valueDefined);
+      case 'list': return !v.undef && v.items.every(valueDefined);
       default: return true;
     }
   }
@@ -563,7 +563,7 @@
       case 'boolean': return v.v ? 'true' : 'false';
       case 'point': case 'vector': return valueDefined(v) ? '(' + fmt(v.x) + ', ' + fmt(v.y) + ')' : '?';
       case 'text': return v.v;
-      case 'list': return '{' + v.items.map(plainValue).join(', ') + '}';
+      case 'list': return v.undef ? '?' : '{' + v.items.map(plainValue).join(', ') + '}';
       case 'segment': return fmt(segLen(v));
       case 'polygon': return fmt(Math.abs(polyArea(v.pts)));
       case 'line': return lineEquation(v);
@@ -1047,7 +1047,23 @@
     return out;
   }
 
+  // Commands that need the CAS, as the real webSimple bundle (no CAS) answers them
+  // (conformance rows "no CAS: …"): Solve and its kin make an undefined list; Factor,
+  // Simplify, Expand give their function back unchanged.
+  function undefinedList() { return { t: 'list', items: [], undef: true }; }
+  function noCasSolve(args) { argc(args, 1, 2); return undefinedList(); }
+  function noCasSame(a) {
+    argc(a, 1);
+    if (a[0].t !== 'function') fail('needs a function');
+    return a[0];
+  }
   var COMMANDS = {
+    Solve: { raw: true, fn: noCasSolve },
+    NSolve: { raw: true, fn: noCasSolve },
+    Solutions: { raw: true, fn: noCasSolve },
+    Factor: { fn: noCasSame },
+    Simplify: { fn: noCasSame },
+    Expand: { fn: noCasSame },
     Distance: { fn: function (a) {
       argc(a, 2);
       var s = types(a);
@@ -1924,9 +1940,23 @@
     g.command = topCmd;
     g.slider = value.slider || keepSlider;
     this.commitValues(values, downstream);
-    this.fireUpdate(g.name);
-    for (var i = 0; i < downstream.length; i++) this.fireUpdate(downstream[i]);
+    var resides = value.t === 'polygon' && topCmd === 'Polygon';
+    if (resides) {
+      // Measured: an empty batchAdd bracket first, then the updates twice.
+      this.client('batchAddStarted');
+      this.client('batchAddComplete');
+    }
+    for (var round = 0; round < (resides ? 2 : 1); round++) {
+      this.fireUpdate(g.name);
+      for (var i = 0; i < downstream.length; i++) this.fireUpdate(downstream[i]);
+    }
     this.onChange();
+    // GeoGebra 5.0.745.0 answers "undefined" for each other output of a redefined
+    // polygon (re-running tri = Polygon(A, B, C) gives "tri,undefined,undefined,undefined";
+    // the segments keep their names). Conformance row "redefine: Polygon again".
+    if (resides) {
+      return { labels: [g.name].concat(value.pts.map(function () { return 'undefined'; })) };
+    }
     return { labels: [g.name] };
   };
 
