@@ -239,6 +239,8 @@ class ClientHelloMsg(TypedDict):
 class ReadyMsg(TypedDict):
     v: int
     type: Literal["ready"]
+    #: ``version``, ``appName``; optional ``source`` ("server", "settings",
+    #: "geogebra.org"), ``module`` and ``url``: where this GeoGebra came from.
     applet: dict[str, Any]
 
 

@@ -99,7 +99,14 @@ export class AppletSlot {
       } catch (err) {
         console.error('ggbmagic: getVersion failed', err);
       }
-      return P.ready(version, this._handle?.appName ?? '');
+      const c = this._config;
+      return P.ready(
+        version,
+        this._handle?.appName ?? '',
+        c?.source
+          ? { source: c.source.where, module: c.source.module, url: c.deployggbUrl }
+          : undefined
+      );
     }
     if (this._state === 'failed' && this._failure) {
       return P.loadFailed(this._failure.url, this._failure.message);
@@ -111,6 +118,7 @@ export class AppletSlot {
     const config = this.host.config();
     const handle = createApplet(this.host.element, config);
     this._handle = handle;
+    this._config = config;
     this._built = true;
     this._builtFrom = config.ggbBase64 ?? null;
     this._state = 'loading';
@@ -143,6 +151,7 @@ export class AppletSlot {
   }
 
   private _handle: AppletHandle | null = null;
+  private _config: AppletConfig | null = null;
   private _api: AppletApi | null = null;
   private _state: AppletState = 'none';
   private _failure: Failure | null = null;

@@ -116,9 +116,10 @@ export class InlineView extends Widget implements IRenderMime.IRenderer, AppletV
     this.setStatus(detail ?? 'Waiting for the kernel: run %load_ext ggbmagic in this notebook.');
   }
 
-  showLoading(url: string): void {
+  /** `what`: host.ts `describeSource`, e.g. "GeoGebra from https://…/deployggb.js". */
+  showLoading(what: string): void {
     this.setState('loading');
-    this.setStatus(`Loading GeoGebra from ${url}…`);
+    this.setStatus(`Loading ${what}…`);
   }
 
   showReady(): void {

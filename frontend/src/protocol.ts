@@ -170,7 +170,8 @@ export interface ClientHelloMsg extends Versioned {
 
 export interface ReadyMsg extends Versioned {
   type: 'ready';
-  applet: { version: string; appName: string };
+  /** `source`, `module`, `url`: where this GeoGebra came from (optional; protocol.md). */
+  applet: { version: string; appName: string; source?: string; module?: string; url?: string };
 }
 
 export interface LoadFailedMsg extends Versioned {
@@ -425,8 +426,20 @@ export function clientHello(token: string): ClientHelloMsg {
   return { v: PROTOCOL_VERSION, type: 'hello', token, client: CLIENT_NAME };
 }
 
-export function ready(version: string, appName: string): ReadyMsg {
-  return { v: PROTOCOL_VERSION, type: 'ready', applet: { version, appName } };
+export function ready(
+  version: string,
+  appName: string,
+  from?: { source: string; module: string; url: string }
+): ReadyMsg {
+  const applet: ReadyMsg['applet'] = { version, appName };
+  if (from) {
+    applet.source = from.source;
+    if (from.module) {
+      applet.module = from.module;
+    }
+    applet.url = from.url;
+  }
+  return { v: PROTOCOL_VERSION, type: 'ready', applet };
 }
 
 export function loadFailed(url: string, message: string): LoadFailedMsg {
