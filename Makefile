@@ -60,7 +60,9 @@ test-py: install-dev chromium  ## all Python tests: unit, shell, kernel, server 
 test: lint test-ts test-py  ## everything CI runs
 
 # The real GeoGebra is never in the repository (its licence): it is looked for in
-# $GGBMAGIC_REAL_GEOGEBRA or ~/.cache/ggbmagic/real-geogebra (../shared/tools/real-geogebra.py).
+# $GGBMAGIC_REAL_GEOGEBRA or ~/.cache/ggbmagic/real-geogebra, an unpacked Math Apps Bundle
+# folder (GeoGebra/deployggb.js, GeoGebra/HTML5/5.0/webSimple/, GeoGebra/HTML5/5.0/css/);
+# the browser tests install it into their Jupyter server with `jupyter ggbmagic geogebra install`.
 REAL_GGB_CHECK = $(PY) -c 'import sys; from tests.browser._geogebra import real_geogebra_dir, \
   default_real_geogebra_dir as d, REAL_GEOGEBRA_HINT as h; \
   sys.exit(0 if real_geogebra_dir() else f"make: no real GeoGebra at {d()}; {h}")'
