@@ -35,8 +35,14 @@ $(VENV)/.installed-dev: pyproject.toml $(FRONTEND) | $(PY)
 	$(PY) -m pip install -q -e ".[lab,test]"
 	touch $@ $(VENV)/.installed
 
+# The JupyterHub proxy for tests/hub (npm `configurable-http-proxy`, pinned by its lock file).
+HUB_PROXY := tests/hub/node_modules/.bin/configurable-http-proxy
+$(HUB_PROXY): tests/hub/package.json tests/hub/package-lock.json
+	cd tests/hub && npm ci --no-audit --no-fund
+	touch $@
+
 install: $(VENV)/.installed  ## install ggbmagic with JupyterLab (builds the labextension)
-install-dev: $(VENV)/.installed-dev  ## install ggbmagic with test, lint and build tools
+install-dev: $(VENV)/.installed-dev $(HUB_PROXY)  ## install ggbmagic with test, lint and build tools
 
 chromium:  ## Debian's Chromium for the browser tests (Playwright cannot download one here)
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
