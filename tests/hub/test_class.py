@@ -163,10 +163,12 @@ _RUN_ALL = """([p, first]) => {
   void T.app().commands.execute('notebook:run-all-cells');
 }"""
 
+# run-all queues every code cell at once (state 'running'); done when none is running and
+# the kernel is idle (a failing cell stops the rest: the assertions then say which).
 _ALL_DONE = """(p) => {
   const T = window.__ggbmTest;
   const cells = T.allCells(p).filter(c => c.type === 'code');
-  if (cells.some(c => c.state === 'running' || c.count === null)) return false;
+  if (cells.some(c => c.state === 'running')) return false;
   const k = T.kernel(p);
   return !!k && k.status === 'idle';
 }"""
@@ -234,9 +236,28 @@ def test_a_class_of_five_on_one_hub(hub: Hub, browser: Browser) -> None:
     students = [_open(browser, hub, u, i) for i, u in enumerate(USERS, 1)]
     try:
         _class(hub, which, students)
+    except BaseException:
+        _save_artifacts(which, students)
+        raise
     finally:
         for s in students:
             s.context.close()
+
+
+def _save_artifacts(which: str, students: list[Student]) -> None:
+    """Each student's screenshot, cells and blocked requests, for a failed run."""
+    d = REPO / "test-artifacts" / f"hub-{which}"
+    d.mkdir(parents=True, exist_ok=True)
+    for s in students:
+        try:
+            s.page.screenshot(path=str(d / f"{s.name}.png"), timeout=10_000)
+            cells = s.js("(p) => window.__ggbmTest.allCells(p)", NB)
+            (d / f"{s.name}.txt").write_text("\n----\n".join(
+                f"[{c.get('count')} {c.get('state')}] {c.get('source')}\n{_text(c)}"
+                for c in cells if c.get("type") == "code")
+                + f"\n\nblocked: {s.blocked}\n")
+        except Exception as err:  # the page may be gone; keep what can be kept
+            (d / f"{s.name}.txt").write_text(f"no artifacts: {err}\n")
 
 
 def _class(hub: Hub, which: str, students: list[Student]) -> None:
@@ -279,7 +300,11 @@ def _class(hub: Hub, which: str, students: list[Student]) -> None:
     flooder, restarter, *others = students
     flood = _run_new(flooder, f"for k in range({FLOOD}):\n    ggb.command(f'F{{k}} = ({{k}}, 1)')\n"
                               "print('flooded', len(ggb.objects()))")
-    restarter.js("(p) => { void window.__ggbmTest.kernel(p).restart(); }", NB)
+    # Kernel ▸ Restart Kernel… and its dialog, as a student does (LabPage.restart_kernel).
+    restarter.js("(p) => { const T = window.__ggbmTest; T.watchStatus(p); "
+                 "T.app().shell.activateById(T.panel(p).id); "
+                 "void T.app().commands.execute('kernelmenu:restart'); }", NB)
+    restarter.page.locator(".jp-Dialog .jp-mod-accept").click()
     tags = {s.name: _run_new(s, f"%ggb Q = ({s.index}, -{s.index})\n"
                                 'print("again", ggb.coords("Q"))') for s in others}
     during: dict[str, float] = {}
@@ -287,6 +312,8 @@ def _class(hub: Hub, which: str, students: list[Student]) -> None:
         text, took = _wait_cell(s, tags[s.name])
         during[s.name] = took
         assert re.search(rf"again \({s.index}(\.0)?, -{s.index}(\.0)?\)", text), (s.name, text)
+    restarter.page.wait_for_function("() => window.__ggbmTest.seenStatus.includes('restarting')",
+                                     timeout=RUN_TIMEOUT_MS)
     restarter.page.wait_for_function(_WAIT_KERNEL, arg=NB, timeout=RUN_TIMEOUT_MS, polling=100)
     back, _ = _wait_cell(restarter, _run_new(restarter, '%load_ext ggbmagic\n%ggb R = (7, 7)\n'
                                                          'print("back", ggb.coords("R"))'))
