@@ -86,6 +86,7 @@ c.Spawner.args = [
 c.Spawner.environment = {{
     "JUPYTER_PATH": {shared_data!r},
     "JUPYTER_CONFIG_DIR": {config_dir!r},
+    "IPYTHONDIR": {ipython_dir!r},
     "JUPYTER_RUNTIME_DIR": lambda sp: {runtime!r} + "/" + sp.user.name,
     "PATH": {path!r},
     "PYTHONUNBUFFERED": "1",
@@ -122,6 +123,16 @@ class Hub:
             d.mkdir(parents=True)
         (self.config_dir / "labconfig" / "page_config.json").write_text(json.dumps(
             {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
+        # The kernels' IPython config: ggbmagic's waits, lengthened for a test machine that
+        # runs five JupyterLabs and five pages on two shared cores (measured: a panel
+        # connected after more than the default 10 s under a load average of 34). A class
+        # server sized for its class keeps the defaults.
+        self.ipython_dir = self.tmp / "ipython"
+        (self.ipython_dir / "profile_default").mkdir(parents=True)
+        (self.ipython_dir / "profile_default" / "ipython_config.py").write_text(
+            "c.GgbMagics.connect_timeout = 120.0\n"
+            "c.GgbMagics.ready_timeout = 120.0\n"
+            "c.GgbMagics.timeout = 60.0\n")
         self.password = secrets.token_hex(8)
         self.token = secrets.token_hex(24)
         self.port = _free_port()
@@ -158,6 +169,7 @@ class Hub:
             password=self.password, homes=str(self.homes),
             singleuser=str(BIN / "jupyterhub-singleuser"), spawn_timeout=int(SPAWN_TIMEOUT),
             shared_data=str(self.shared_data), config_dir=str(self.config_dir),
+            ipython_dir=str(self.ipython_dir),
             runtime=str(self.runtime), path=f"{BIN}:{os.environ.get('PATH', '')}",
             token=self.token))
         self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()

@@ -155,8 +155,9 @@ _RUN_ALL = """([p, first]) => {
   const T = window.__ggbmTest, panel = T.panel(p);
   const cell = panel.content.model.cells.get(first);
   window.__hub = {t0: Date.now(), first: null};
-  cell.outputs.changed.connect(() => {
-    if (window.__hub.first === null) window.__hub.first = Date.now();
+  // 'add': the first output itself (run-all also clears the outputs, a 'remove'/'clear').
+  cell.outputs.changed.connect((_, change) => {
+    if (change.type === 'add' && window.__hub.first === null) window.__hub.first = Date.now();
   });
   T.app().shell.activateById(panel.id);
   panel.content.activeCellIndex = 0;
