@@ -296,6 +296,13 @@ def _class(hub: Hub, which: str, students: list[Student]) -> None:
             assert any(u.startswith(f"{own}HTML5/5.0/webSimple/") for u in ggb), s.name
         assert not s.blocked, (s.name, s.blocked[:5])
         assert all(u.startswith((hub.origin + "/", "data:", "blob:")) for u in s.requests)
+        # GeoGebra reads some of its files with XMLHttpRequest (Sec-Fetch-Mode: cors, no
+        # XSRF token); the single-user server must answer with the file, not send the
+        # student to the hub's login (bundle/handler.py check_xsrf_cookie).
+        xhr = s.js("""async (u) => { const r = await fetch(u, {redirect: 'manual'});
+                                   return [r.status, r.type, (await r.text()).length]; }""",
+                   f"{own}deployggb.js")
+        assert xhr[0] == 200 and xhr[2] > 1000, (s.name, xhr)
 
     # --- one floods, one restarts, the others carry on ------------------------------------
     flooder, restarter, *others = students
