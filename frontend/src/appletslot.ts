@@ -84,9 +84,10 @@ export class AppletSlot {
   failureText(): string {
     const f = this._failure;
     return f
-      ? `GeoGebra could not be loaded from ${f.url}: ${f.message}. Point Settings → ggbmagic → ` +
-          'deployggbUrl / html5Codebase at a self-hosted GeoGebra Math Apps Bundle if ' +
-          'geogebra.org cannot be reached.'
+      ? `GeoGebra could not be loaded from ${f.url}: ${f.message}. Install a GeoGebra Math ` +
+          'Apps Bundle into Jupyter (jupyter ggbmagic geogebra install BUNDLE.zip), or point ' +
+          'Settings → ggbmagic → deployggbUrl / html5Codebase at a self-hosted GeoGebra ' +
+          'Math Apps Bundle if geogebra.org cannot be reached.'
       : 'GeoGebra is not loaded';
   }
 

@@ -141,8 +141,9 @@ export class InlineView extends Widget implements IRenderMime.IRenderer, AppletV
     p.textContent = `GeoGebra could not be loaded: ${failure.message} (tried ${failure.url}).`;
     const how = document.createElement('p');
     how.textContent =
-      'Without internet, point Settings → ggbmagic → deployggbUrl and html5Codebase at a ' +
-      'self-hosted GeoGebra Math Apps Bundle.';
+      'Without internet, install a GeoGebra Math Apps Bundle into Jupyter ' +
+      '(jupyter ggbmagic geogebra install BUNDLE.zip), or point Settings → ggbmagic → ' +
+      'deployggbUrl and html5Codebase at a self-hosted GeoGebra Math Apps Bundle.';
     const button = document.createElement('button');
     button.type = 'button';
     button.className = 'jp-Button jp-mod-styled jp-mod-accept ggbmagic-retry';

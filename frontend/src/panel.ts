@@ -142,7 +142,9 @@ export class GeoGebraPanel extends Widget {
     const how = document.createElement('p');
     how.textContent =
       'By default GeoGebra is loaded from geogebra.org, which needs internet access. ' +
-      'Without it, point Settings → ggbmagic → deployggbUrl at the deployggb.js of a ' +
+      'Without it, install GeoGebra\'s Math Apps Bundle into Jupyter once ' +
+      '(jupyter ggbmagic geogebra install BUNDLE.zip) and reload, or point ' +
+      'Settings → ggbmagic → deployggbUrl at the deployggb.js of a ' +
       'self-hosted GeoGebra Math Apps Bundle (…/GeoGebra/deployggb.js) and ' +
       'html5Codebase at its HTML5 folder (…/GeoGebra/HTML5/5.0/web3d/).';
 
