@@ -35,8 +35,14 @@ $(VENV)/.installed-dev: pyproject.toml $(FRONTEND) | $(PY)
 	$(PY) -m pip install -q -e ".[lab,test]"
 	touch $@ $(VENV)/.installed
 
+# The JupyterHub proxy for tests/hub (npm `configurable-http-proxy`, pinned by its lock file).
+HUB_PROXY := tests/hub/node_modules/.bin/configurable-http-proxy
+$(HUB_PROXY): tests/hub/package.json tests/hub/package-lock.json
+	cd tests/hub && npm ci --no-audit --no-fund
+	touch $@
+
 install: $(VENV)/.installed  ## install ggbmagic with JupyterLab (builds the labextension)
-install-dev: $(VENV)/.installed-dev  ## install ggbmagic with test, lint and build tools
+install-dev: $(VENV)/.installed-dev $(HUB_PROXY)  ## install ggbmagic with test, lint and build tools
 
 chromium:  ## Debian's Chromium for the browser tests (Playwright cannot download one here)
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
@@ -60,7 +66,9 @@ test-py: install-dev chromium  ## all Python tests: unit, shell, kernel, server 
 test: lint test-ts test-py  ## everything CI runs
 
 # The real GeoGebra is never in the repository (its licence): it is looked for in
-# $GGBMAGIC_REAL_GEOGEBRA or ~/.cache/ggbmagic/real-geogebra (../shared/tools/real-geogebra.py).
+# $GGBMAGIC_REAL_GEOGEBRA or ~/.cache/ggbmagic/real-geogebra, an unpacked Math Apps Bundle
+# folder (GeoGebra/deployggb.js, GeoGebra/HTML5/5.0/webSimple/, GeoGebra/HTML5/5.0/css/);
+# the browser tests install it into their Jupyter server with `jupyter ggbmagic geogebra install`.
 REAL_GGB_CHECK = $(PY) -c 'import sys; from tests.browser._geogebra import real_geogebra_dir, \
   default_real_geogebra_dir as d, REAL_GEOGEBRA_HINT as h; \
   sys.exit(0 if real_geogebra_dir() else f"make: no real GeoGebra at {d()}; {h}")'

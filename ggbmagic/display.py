@@ -408,6 +408,9 @@ class Status(RichRepr):
         if self.applet:
             table.add_row("applet", plain(f"{self.applet.get('appName', '?')} "
                                           f"{self.applet.get('version', '')}".strip()))
+            where = geogebra_source(self.applet)
+            if where:
+                table.add_row("GeoGebra from", plain(where))
         if self.rtt_ms is not None:
             table.add_row("round trip", f"{self.rtt_ms:.2f} ms")
         if self.objects is not None:
@@ -427,6 +430,25 @@ class Status(RichRepr):
         if self.message:
             table.add_row("", plain(self.message))
         return table
+
+
+def geogebra_source(applet: dict[str, Any]) -> str:
+    """Where the browser's GeoGebra came from (the ``ready`` frame's optional fields).
+
+    >>> geogebra_source({"source": "server", "module": "webSimple", "url": "http://h/x.js"})
+    'this Jupyter server (installed bundle, module webSimple)'
+    >>> geogebra_source({"source": "settings", "url": "https://school/GeoGebra/deployggb.js"})
+    'https://school/GeoGebra/deployggb.js (settings)'
+    >>> geogebra_source({})
+    ''
+    """
+    source, module, url = (str(applet.get(k) or "") for k in ("source", "module", "url"))
+    mod = f", module {module}" if module else ""
+    if source == "server":
+        return f"this Jupyter server (installed bundle{mod})"
+    if source in ("settings", "geogebra.org"):
+        return f"{url or source} ({'settings' if source == 'settings' else 'default'}{mod})"
+    return ""
 
 
 def as_object_list(value: Any) -> list[ObjectInfo]:

@@ -86,9 +86,11 @@ class LoadFailedError(GgbError):
 
     def __init__(self, url: str, message: str) -> None:
         super().__init__(
-            f"GeoGebra could not be loaded from {url}: {message}. Check the network, or point "
-            "JupyterLab's settings (Settings → ggbmagic → deployggbUrl / html5Codebase) at a "
-            f"self-hosted GeoGebra Math Apps Bundle, then reload the page. {OPEN_HINT}"
+            f"GeoGebra could not be loaded from {url}: {message}. Check the network, or "
+            "install GeoGebra's Math Apps Bundle into Jupyter (`jupyter ggbmagic geogebra "
+            "install BUNDLE.zip`), or point JupyterLab's settings (Settings → ggbmagic → "
+            "deployggbUrl / html5Codebase) at a self-hosted GeoGebra Math Apps Bundle, then "
+            f"reload the page. {OPEN_HINT}"
         )
         self.url = url
 

@@ -242,6 +242,8 @@ class ClientHelloMsg(TypedDict):
 class ReadyMsg(TypedDict):
     v: int
     type: Literal["ready"]
+    #: ``version``, ``appName``; optional ``source`` ("server", "settings",
+    #: "geogebra.org"), ``module`` and ``url``: where this GeoGebra came from.
     applet: dict[str, Any]
     #: The construction the applet was built from when it did not come from the kernel
     #: (a reopened notebook's saved output): the kernel takes it as its copy.

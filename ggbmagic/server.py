@@ -56,6 +56,7 @@ from websockets.asyncio.client import ClientConnection, connect, unix_connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 from . import paths, protocol
+from .bundle.handler import setup_handlers as setup_geogebra_handlers
 from .sockfiles import is_private_dir, read_port_file
 
 __all__ = [
@@ -337,3 +338,5 @@ def setup_handlers(serverapp: Any) -> None:
     base_url = web_app.settings["base_url"]
     route = url_path_join(base_url, r"/ggbmagic/oob/(?P<kernel_id>" + paths.KERNEL_ID_PATTERN + ")")
     web_app.add_handlers(".*$", [(route, OOBRelayHandler)])
+    # GeoGebra served by this server, when a bundle is installed (ggbmagic/bundle/).
+    setup_geogebra_handlers(web_app)

@@ -111,9 +111,10 @@ export class AppletSlot {
   failureText(): string {
     const f = this._failure;
     return f
-      ? `GeoGebra could not be loaded from ${f.url}: ${f.message}. Point Settings → ggbmagic → ` +
-          'deployggbUrl / html5Codebase at a self-hosted GeoGebra Math Apps Bundle if ' +
-          'geogebra.org cannot be reached.'
+      ? `GeoGebra could not be loaded from ${f.url}: ${f.message}. Install a GeoGebra Math ` +
+          'Apps Bundle into Jupyter (jupyter ggbmagic geogebra install BUNDLE.zip), or point ' +
+          'Settings → ggbmagic → deployggbUrl / html5Codebase at a self-hosted GeoGebra ' +
+          'Math Apps Bundle if geogebra.org cannot be reached.'
       : 'GeoGebra is not loaded';
   }
 
@@ -129,7 +130,15 @@ export class AppletSlot {
       } catch (err) {
         console.error('ggbmagic: getVersion failed', err);
       }
-      return P.ready(version, this.app, construction);
+      const c = this._config;
+      return P.ready(
+        version,
+        this.app,
+        construction,
+        c?.source
+          ? { source: c.source.where, module: c.source.module, url: c.deployggbUrl }
+          : undefined
+      );
     }
     if (this._state === 'failed' && this._failure) {
       return P.loadFailed(this._failure.url, this._failure.message);
@@ -141,6 +150,7 @@ export class AppletSlot {
     const config = this.host.config();
     const handle = createApplet(this.host.element, config);
     this._handle = handle;
+    this._config = config;
     this._built = true;
     this._builtFrom = config.ggbBase64 ?? null;
     this._state = 'loading';
@@ -174,6 +184,7 @@ export class AppletSlot {
   }
 
   private _handle: AppletHandle | null = null;
+  private _config: AppletConfig | null = null;
   private _api: AppletApi | null = null;
   private _state: AppletState = 'none';
   private _failure: Failure | null = null;

@@ -23,7 +23,7 @@ import { chooseRestore, RestoreSource } from './core/construction';
 import { KernelComms } from './comms';
 import type { AppletApi, Outcome } from './execute';
 import { forwardEvents } from './forward';
-import { appletConfig, BridgeHost } from './host';
+import { appletConfig, BridgeHost, describeSource } from './host';
 import type { InlineView } from './inline';
 import type { AppletConfig } from './loader';
 import type { GeoGebraPanel, Size } from './panel';
@@ -90,7 +90,7 @@ export class KernelBridge {
       started: (handle, config) => {
         this.onStarted(config.ggbBase64 ?? null);
         this.arr.view?.setAppletId(handle.id);
-        this.arr.showStatus(v => v.showLoading(config.html5Codebase || config.deployggbUrl));
+        this.arr.showStatus(v => v.showLoading(describeSource(config)));
       },
       ready: api => this.onAppletReady(api),
       failed: failure => {
@@ -338,7 +338,13 @@ export class KernelBridge {
   private config(): AppletConfig {
     // The applet follows its view; the kernel's width/height only count while hidden.
     const viewSize = this.arr.view ? this.stage.size() : null;
-    return appletConfig(this.host.settings(), this.appOverrides, viewSize, this.restoreSource());
+    return appletConfig(
+      this.host.settings(),
+      this.appOverrides,
+      viewSize,
+      this.restoreSource(),
+      this.host.installedGeoGebra?.() ?? []
+    );
   }
 
   /**
@@ -383,6 +389,13 @@ export class KernelBridge {
   private onAppletReady(api: AppletApi): void {
     this.arr.clearStatus();
     this.arr.view?.showReady();
+    const frame = this.slot.stateFrame();
+    if (frame?.type === 'ready') {
+      const a = frame.applet;
+      const module = a.module ? ` (${a.module})` : '';
+      const from = a.source === 'server' ? 'this Jupyter server' : a.url ?? '?';
+      this.arr.panel?.setGeoGebra(`GeoGebra ${a.version}${module} from ${from}`);
+    }
     forwardEvents(api, () => this.slot.api === api, this.activity, e => this.coalescer.push(e));
     const size = this.arr.view ? this.stage.size() : null;
     if (size) {

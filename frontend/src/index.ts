@@ -5,13 +5,14 @@
  */
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
-import { PathExt } from '@jupyterlab/coreutils';
+import { PathExt, URLExt } from '@jupyterlab/coreutils';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import { ServerConnection } from '@jupyterlab/services';
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
 import { KernelBridge } from './bridge';
-import { BridgeHost, DEFAULT_SETTINGS, GgbSettings } from './host';
+import { BridgeHost, DEFAULT_SETTINGS, GgbSettings, parseServed, ServedGeoGebra } from './host';
 import { InlineView, setInlineHub } from './inline';
 import type { GeoGebraPanel } from './panel';
 import { placeBeside, reveal } from './placement';
@@ -41,7 +42,14 @@ function activate(
   // Applets are built only once the user's settings are known (or known to be absent),
   // so a self-hosted deployggbUrl is never bypassed by a race with the registry.
   let settingsDone: () => void = () => undefined;
-  const settingsLoaded = new Promise<void>(resolve => (settingsDone = resolve));
+  const registryLoaded = new Promise<void>(resolve => (settingsDone = resolve));
+  // The GeoGebra bundles this Jupyter server serves (bundle/handler.py): the default
+  // when the settings name no other GeoGebra. Known before the first applet is built.
+  let served: ServedGeoGebra[] = [];
+  const servedLoaded = fetchServed(app.serviceManager.serverSettings).then(list => {
+    served = list;
+  });
+  const settingsLoaded = Promise.all([registryLoaded, servedLoaded]).then(() => undefined);
   const bridges = new Map<string, KernelBridge>();
   // Kernel connections already wired (a notebook's kernel can be seen several times).
   const wired = new WeakSet<Kernel.IKernelConnection>();
@@ -68,6 +76,7 @@ function activate(
     },
     settings: () => settings,
     settingsLoaded,
+    installedGeoGebra: () => served,
     notebookName: kernelId => {
       const nb = notebooksOf(kernelId)[0];
       return nb ? PathExt.basename(nb.context.path) : `kernel ${kernelId.slice(0, 8)}`;
@@ -333,5 +342,20 @@ function activate(
       .finally(() => settingsDone());
   } else {
     settingsDone();
+  }
+}
+
+/** `GET <base_url>ggbmagic/geogebra`: what this server serves; [] on any failure. */
+async function fetchServed(server: ServerConnection.ISettings): Promise<ServedGeoGebra[]> {
+  const url = URLExt.join(server.baseUrl, 'ggbmagic/geogebra');
+  try {
+    const resp = await ServerConnection.makeRequest(url, { cache: 'no-store' }, server);
+    if (!resp.ok) {
+      return []; // an older server extension, or none: GeoGebra from the settings
+    }
+    return parseServed(await resp.json(), new URL(server.baseUrl, location.href).href);
+  } catch (err) {
+    console.warn('ggbmagic: could not ask the server which GeoGebra it serves', err);
+    return [];
   }
 }

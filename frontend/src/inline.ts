@@ -134,9 +134,10 @@ export class InlineView extends Widget implements IRenderMime.IRenderer, AppletV
     this.setStatus(detail ?? 'Waiting for the kernel: run %load_ext ggbmagic in this notebook.');
   }
 
-  showLoading(url: string): void {
+  /** `what`: host.ts `describeSource`, e.g. "GeoGebra from https://…/deployggb.js". */
+  showLoading(what: string): void {
     this.setState('loading');
-    this.setStatus(`Loading GeoGebra from ${url}…`);
+    this.setStatus(`Loading ${what}…`);
   }
 
   showReady(): void {
@@ -158,8 +159,9 @@ export class InlineView extends Widget implements IRenderMime.IRenderer, AppletV
     p.textContent = `GeoGebra could not be loaded: ${failure.message} (tried ${failure.url}).`;
     const how = document.createElement('p');
     how.textContent =
-      'Without internet, point Settings → ggbmagic → deployggbUrl and html5Codebase at a ' +
-      'self-hosted GeoGebra Math Apps Bundle.';
+      'Without internet, install a GeoGebra Math Apps Bundle into Jupyter ' +
+      '(jupyter ggbmagic geogebra install BUNDLE.zip), or point Settings → ggbmagic → ' +
+      'deployggbUrl and html5Codebase at a self-hosted GeoGebra Math Apps Bundle.';
     const button = document.createElement('button');
     button.type = 'button';
     button.className = 'jp-Button jp-mod-styled jp-mod-accept ggbmagic-retry';

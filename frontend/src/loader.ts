@@ -17,6 +17,17 @@ export const APPLET_LOAD_TIMEOUT_MS = 60000;
  */
 export const FIRST_SIZE_TIMEOUT_MS = 1000;
 
+/** Where the applet's GeoGebra comes from, for the status line and the kernel. */
+export interface GeoGebraSource {
+  /** `server`: installed and served by this Jupyter server; `settings`: the URLs in
+   * the user's settings; `geogebra.org`: the default. */
+  where: 'server' | 'settings' | 'geogebra.org';
+  /** The installed version (empty unless `server`: GeoGebra says it once loaded). */
+  version: string;
+  /** The GWT module (`web3d`, `webSimple` …) when known. */
+  module: string;
+}
+
 /** Everything needed to build one applet. */
 export interface AppletConfig {
   deployggbUrl: string;
@@ -30,6 +41,8 @@ export interface AppletConfig {
   showAlgebraInput: boolean;
   /** A construction (base64 .ggb) the applet starts from, e.g. after a page reload. */
   ggbBase64?: string;
+  /** Where this GeoGebra comes from (host.ts `chooseGeoGebra`), for the status line. */
+  source?: GeoGebraSource;
 }
 
 /** A failure to load GeoGebra, carrying the URL that was tried. */

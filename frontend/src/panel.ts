@@ -58,6 +58,16 @@ export class GeoGebraPanel extends Widget {
   setNotebookName(name: string): void {
     this.title.label = `GeoGebra — ${name}`;
     this.title.caption = `GeoGebra for ${name} (kernel ${this.kernelId})`;
+    this.notebookName = name;
+  }
+
+  /**
+   * Which GeoGebra runs (host.ts `describeSource`): in the tab's tooltip and as
+   * `data-ggbmagic-geogebra`, so the status line's "Loading …" is not lost once ready.
+   */
+  setGeoGebra(text: string): void {
+    this.node.dataset.ggbmagicGeogebra = text;
+    this.title.caption = `GeoGebra for ${this.notebookName} (kernel ${this.kernelId}) — ${text}`;
   }
 
   setAppletId(id: string | null): void {
@@ -78,9 +88,10 @@ export class GeoGebraPanel extends Widget {
     );
   }
 
-  showLoading(url: string): void {
+  /** `what`: host.ts `describeSource`, e.g. "GeoGebra from https://…/deployggb.js". */
+  showLoading(what: string): void {
     this.setState('loading');
-    this.setStatus(`Loading GeoGebra from ${url}…`);
+    this.setStatus(`Loading ${what}…`);
   }
 
   showReady(): void {
@@ -131,7 +142,9 @@ export class GeoGebraPanel extends Widget {
     const how = document.createElement('p');
     how.textContent =
       'By default GeoGebra is loaded from geogebra.org, which needs internet access. ' +
-      'Without it, point Settings → ggbmagic → deployggbUrl at the deployggb.js of a ' +
+      'Without it, install GeoGebra\'s Math Apps Bundle into Jupyter once ' +
+      '(jupyter ggbmagic geogebra install BUNDLE.zip) and reload, or point ' +
+      'Settings → ggbmagic → deployggbUrl at the deployggb.js of a ' +
       'self-hosted GeoGebra Math Apps Bundle (…/GeoGebra/deployggb.js) and ' +
       'html5Codebase at its HTML5 folder (…/GeoGebra/HTML5/5.0/web3d/).';
 
@@ -181,6 +194,7 @@ export class GeoGebraPanel extends Widget {
     this.status.replaceChildren(...nodes);
   }
 
+  private notebookName = '';
   private readonly status: HTMLElement;
   private readonly _userClosed = new Signal<this, void>(this);
   private _state: PanelState = 'connecting';

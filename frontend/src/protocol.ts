@@ -172,7 +172,8 @@ export interface ClientHelloMsg extends Versioned {
 
 export interface ReadyMsg extends Versioned {
   type: 'ready';
-  applet: { version: string; appName: string };
+  /** `source`, `module`, `url`: where this GeoGebra came from (optional; protocol.md). */
+  applet: { version: string; appName: string; source?: string; module?: string; url?: string };
   /** The construction this applet was built from when it came from a saved output. */
   construction?: string;
 }
@@ -429,8 +430,21 @@ export function clientHello(token: string): ClientHelloMsg {
   return { v: PROTOCOL_VERSION, type: 'hello', token, client: CLIENT_NAME };
 }
 
-export function ready(version: string, appName: string, construction?: string | null): ReadyMsg {
-  const msg: ReadyMsg = { v: PROTOCOL_VERSION, type: 'ready', applet: { version, appName } };
+export function ready(
+  version: string,
+  appName: string,
+  construction?: string | null,
+  from?: { source: string; module: string; url: string }
+): ReadyMsg {
+  const applet: ReadyMsg['applet'] = { version, appName };
+  if (from) {
+    applet.source = from.source;
+    if (from.module) {
+      applet.module = from.module;
+    }
+    applet.url = from.url;
+  }
+  const msg: ReadyMsg = { v: PROTOCOL_VERSION, type: 'ready', applet };
   if (construction) {
     msg.construction = construction;
   }

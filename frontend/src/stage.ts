@@ -21,7 +21,7 @@ export interface AppletView {
   readonly host: HTMLElement;
   readonly isDisposed: boolean;
   showConnecting(detail?: string): void;
-  showLoading(url: string): void;
+  showLoading(what: string): void;
   showReady(): void;
   showNotice(text: string | null): void;
   showFailed(failure: Failure, retry: () => void): void;

@@ -2,10 +2,17 @@
 
 GeoGebra's files can never be committed or shipped (its licence allows non-commercial
 use only, and they are another project's code), so they live outside the repository, in
-the folder ``../shared/tools/real-geogebra.py`` extracts them to. When that folder is
-there, the browser tests, the conformance suite and the benchmarks also run against
-the real GeoGebra, served by :class:`GeoGebraFiles` and reached only through the
-product's own self-hosted settings (``deployggbUrl`` / ``html5Codebase``).
+a folder given by ``$GGBMAGIC_REAL_GEOGEBRA`` (default ``~/.cache/ggbmagic/real-geogebra``)
+that holds an unpacked GeoGebra Math Apps Bundle with at least the module webSimple:
+
+    GeoGebra/deployggb.js
+    GeoGebra/HTML5/5.0/webSimple/webSimple.nocache.js   (and the rest of that folder)
+    GeoGebra/HTML5/5.0/css/
+
+When that folder is there, the browser tests install it into their Jupyter server with
+the product's own ``jupyter ggbmagic geogebra install`` and reach it only through the
+server extension (``_server.py``); the conformance suite and the benchmarks load it on a
+plain page served by :class:`GeoGebraFiles`.
 """
 
 from __future__ import annotations
@@ -39,8 +46,9 @@ DEPLOYGGB_PATH = "GeoGebra/deployggb.js"
 CODEBASE_PATH = "GeoGebra/HTML5/5.0/webSimple/"
 
 REAL_GEOGEBRA_HINT = (
-    "get it with: fetch github:cymatics1717/geogebra-html-template (the search tool's "
-    "fetch verb), then python3 ../shared/tools/real-geogebra.py GIT_DIR"
+    "put an unpacked GeoGebra Math Apps Bundle folder (GeoGebra/deployggb.js, "
+    "GeoGebra/HTML5/5.0/webSimple/, GeoGebra/HTML5/5.0/css/) at ~/.cache/ggbmagic/real-geogebra "
+    "or set GGBMAGIC_REAL_GEOGEBRA to one (docs/development.md)"
 )
 
 
@@ -51,7 +59,7 @@ def default_real_geogebra_dir() -> Path:
 
 
 def real_geogebra_dir() -> Path | None:
-    """The folder ``real-geogebra.py --where`` would print, or None when it is absent."""
+    """The real GeoGebra's bundle folder, or None when it is absent."""
     d = default_real_geogebra_dir()
     return d if (d / MARKER).is_file() else None
 

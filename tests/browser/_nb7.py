@@ -6,7 +6,7 @@ Notebook 7 is built from JupyterLab's pieces: one document per page
 helpers of ``_lab.py`` work unchanged; only opening a notebook and the panel's place
 (its right side area, ``#jp-right-stack``) differ.
 
-Notebook 7's trap (../shared/notes/environment.md): its kernel can read idle before the
+Notebook 7's trap (measured while writing these helpers): its kernel can read idle before the
 kernel's websocket is open, and a Shift+Enter then runs nothing. ``wait_kernel`` waits
 for a kernel_info round trip on the page's own connection as well.
 """

@@ -29,7 +29,9 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from ._geogebra import GeoGebraFiles
+from ggbmagic.bundle import store
+
+from ._geogebra import GeoGebraFiles, real_geogebra_dir
 
 __all__ = ["DEFAULT_DEPLOYGGB_URL", "JUPYTER", "LabServer", "ServerError"]
 
@@ -71,12 +73,17 @@ class LabServer:
         #: Which frontend the server serves: ``jupyter lab`` or ``jupyter notebook``.
         self.app = app
         self.base_url = base_url
-        #: "double": the product's default settings (geogebra.org's deployggb.js, which
-        #: the browser tests answer with the test double). "real": the product's own
-        #: self-hosted settings point at the real GeoGebra, served by ``geogebra_files``.
+        #: "double": the product's default settings and no GeoGebra installed, so the panel
+        #: asks geogebra.org for deployggb.js, which the browser tests answer with the test
+        #: double. "real": the real GeoGebra's bundle folder is installed into this
+        #: server's data dir with ``jupyter ggbmagic geogebra install`` and the server
+        #: extension serves it, as on a school's machine without internet.
         self.geogebra = geogebra
+        #: Kept for callers that pass one; the real mode no longer serves files itself.
         self.geogebra_files = geogebra_files
-        self._own_files = False
+        #: What the real mode installed (``jupyter ggbmagic geogebra install`` output).
+        self.install_log = ""
+        self.geogebra_version = ""
         self.token = secrets.token_hex(24)
         #: The server's port, known once :meth:`start` returned.
         self.port = 0
@@ -90,6 +97,9 @@ class LabServer:
         self.workspaces_dir.mkdir()
         self.settings_dir = self.tmp / "settings"
         self.settings_dir.mkdir()
+        #: The server's Jupyter data dir (``--user``): where the real mode installs GeoGebra.
+        self.data_dir = self.tmp / "data"
+        self.data_dir.mkdir()
         self.log_path = self.tmp / "server.log"
         self._log: Any = None
         self.proc: subprocess.Popen[bytes] | None = None
@@ -101,7 +111,7 @@ class LabServer:
         if not JUPYTER.exists():
             raise ServerError(f"{JUPYTER} not found: create the venv first")
         if self.geogebra == "real":
-            self._write_real_settings()
+            self.install_geogebra()
         try:
             for attempt in range(1, PORT_ATTEMPTS + 1):
                 try:
@@ -145,8 +155,10 @@ class LabServer:
         (config_dir / "labconfig" / "page_config.json").write_text(json.dumps(
             {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
         env["JUPYTER_CONFIG_DIR"] = str(config_dir)
-        # Our own user settings: for "real", the ggbmagic settings written above.
+        # Our own user settings (none written: the product's defaults).
         env["JUPYTERLAB_SETTINGS_DIR"] = str(self.settings_dir)
+        # Our own data dir: for "real", GeoGebra is installed there (install_geogebra).
+        env["JUPYTER_DATA_DIR"] = str(self.data_dir)
         env["PYTHONUNBUFFERED"] = "1"
         # Appended: a retried start keeps the log of the one that lost its port.
         self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
@@ -189,23 +201,34 @@ class LabServer:
             return 0  # not there yet, or caught half-written
         return int(info.get("port") or 0)
 
-    def _write_real_settings(self) -> None:
-        """Point ggbmagic's own settings at the real GeoGebra: what a school would do."""
-        if self.geogebra_files is None:
-            self.geogebra_files = GeoGebraFiles().start()
-            self._own_files = True
-        files = self.geogebra_files
-        target = self.settings_dir / "ggbmagic" / "plugin.jupyterlab-settings"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps({"deployggbUrl": files.deployggb_url,
-                                      "html5Codebase": files.codebase_url}, indent=2))
+    def install_geogebra(self, bundle: Path | None = None, *args: str) -> str:
+        """Install a GeoGebra bundle (default: the real one) into this server's data dir
+        with the product's own command, as a school would; returns the version installed.
+
+        ``--user`` with ``JUPYTER_DATA_DIR`` set to :attr:`data_dir`: the same data dir
+        the server is started with, so it serves exactly what the command installed.
+        """
+        source = bundle if bundle is not None else real_geogebra_dir()
+        if source is None:
+            raise ServerError("no real GeoGebra to install (see tests/browser/_geogebra.py)")
+        env = dict(os.environ, JUPYTER_DATA_DIR=str(self.data_dir))
+        done = subprocess.run(
+            [str(JUPYTER), "ggbmagic", "geogebra", "install", "--user", *args, str(source)],
+            capture_output=True, text=True, timeout=120, env=env, check=False)
+        self.install_log = done.stdout + done.stderr
+        if done.returncode != 0:
+            raise ServerError(f"jupyter ggbmagic geogebra install failed:\n{self.install_log}")
+        # The newest installed version is what the panel picks (host.ts chooseGeoGebra).
+        newest = store.installed([store.target_dir(data_dir=self.data_dir)])[0]
+        self.geogebra_version = newest.version
+        return newest.version
 
     @property
     def deployggb_url(self) -> str:
-        """The deployggb.js URL the product's settings give the panel."""
-        if self.geogebra == "real":
-            assert self.geogebra_files is not None, "start() the server first"
-            return self.geogebra_files.deployggb_url
+        """The deployggb.js URL the panel loads: the server's own for an installed bundle."""
+        if self.geogebra_version:
+            assert self.port, "start() the server first"
+            return self.url(f"ggbmagic/geogebra/{self.geogebra_version}/deployggb.js")
         return DEFAULT_DEPLOYGGB_URL
 
     def stop(self) -> None:
@@ -227,8 +250,6 @@ class LabServer:
             self._log.close()
             self._log = None
         shutil.rmtree(self.runtime_dir, ignore_errors=True)
-        if self._own_files and self.geogebra_files is not None:
-            self.geogebra_files.stop()
 
     def cleanup(self) -> None:
         """Remove the temporary directories (after the log was copied if needed)."""

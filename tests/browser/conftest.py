@@ -6,12 +6,14 @@
   tests fail; they are never skipped.
 * ``geogebra`` (session, parametrized): ``"double"`` or ``"real"``; every test that uses
   ``lab_server``/``server`` (so ``lab`` and ``notebook``) runs on both, ids ``[double]`` and
-  ``[real]``. ``"double"``: the product's default settings, and the browser's route
-  answers ``https://www.geogebra.org/apps/deployggb.js`` with the GeoGebra *test double*
-  (tests/browser/assets). ``"real"``: the product's own self-hosted settings
-  (``deployggbUrl``/``html5Codebase``) point at the real GeoGebra, served from the folder
-  ``../shared/tools/real-geogebra.py`` extracts (see ``_geogebra.py``); nothing of the
-  double is routed. The ``[real]`` variants carry the marker ``real_geogebra``
+  ``[real]``. ``"double"``: the product's default settings, no GeoGebra installed, and
+  the browser's route answers ``https://www.geogebra.org/apps/deployggb.js`` with the
+  GeoGebra *test double* (tests/browser/assets). ``"real"``: the real GeoGebra's bundle
+  folder (``$GGBMAGIC_REAL_GEOGEBRA`` or ``~/.cache/ggbmagic/real-geogebra``, layout in
+  ``_geogebra.py``) is installed into the server's data dir with the product's own
+  ``jupyter ggbmagic geogebra install``, and the page reaches it only through the
+  server extension (``<base_url>ggbmagic/geogebra/<version>/``); nothing of the double
+  is routed. The ``[real]`` variants carry the marker ``real_geogebra``
   (``-m real_geogebra`` runs them alone) and are skipped when the files are absent —
   the one allowed skip, summed up in one loud line at the end of the run (with
   ``GGBMAGIC_REQUIRE_REAL_GEOGEBRA=1`` they fail instead). ``@pytest.mark.double_only``

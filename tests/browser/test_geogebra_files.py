@@ -1,6 +1,6 @@
-"""The real-GeoGebra mode's plumbing: finding the files, serving them, the settings.
+"""The real-GeoGebra mode's plumbing: finding the files, serving them, installing them.
 
-No browser and no GeoGebra needed: a fake folder with the marker file stands in.
+No browser and no GeoGebra needed: a synthetic bundle folder (tests/bundles.py) stands in.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.bundles import make_bundle
 
 from ._geogebra import (
     MARKER,
@@ -24,10 +26,10 @@ from ._server import LabServer
 
 @pytest.fixture
 def fake_geogebra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "real-geogebra"
-    (root / MARKER).parent.mkdir(parents=True)
-    (root / MARKER).write_text("// not GeoGebra")
-    (root / "GeoGebra" / "deployggb.js").write_text("var GGBApplet = null; // not GeoGebra")
+    root = make_bundle(tmp_path / "real-geogebra", version="5.0.745.0",
+                       loader='var GGBApplet = null; // not GeoGebra\n'
+                              'codebase="https://www.geogebra.org/apps/5.0.745.0/"\n')
+    assert (root / MARKER).is_file()
     monkeypatch.setenv("GGBMAGIC_REAL_GEOGEBRA", str(root))
     return root
 
@@ -74,17 +76,23 @@ def test_static_server_serves_extra_files_from_memory() -> None:
         assert _get(server.url("other"))[0] == 404
 
 
-def test_real_mode_writes_the_products_own_settings(fake_geogebra: Path) -> None:
-    with GeoGebraFiles() as files:
-        server = LabServer(name="settings", geogebra="real", geogebra_files=files)
-        try:
-            server._write_real_settings()
-            path = server.settings_dir / "ggbmagic" / "plugin.jupyterlab-settings"
-            assert json.loads(path.read_text()) == {"deployggbUrl": files.deployggb_url,
-                                                    "html5Codebase": files.codebase_url}
-            assert server.deployggb_url == files.deployggb_url
-        finally:
-            server.stop()
-            server.cleanup()
+def test_real_mode_installs_with_the_products_command(fake_geogebra: Path) -> None:
+    server = LabServer(name="install", geogebra="real")
+    try:
+        assert server.install_geogebra() == "5.0.745.0"
+        assert "installed GeoGebra 5.0.745.0" in server.install_log
+        folder = server.data_dir / "ggbmagic" / "geogebra" / "5.0.745.0"
+        assert (folder / "deployggb.js").read_bytes() == \
+            (fake_geogebra / "GeoGebra" / "deployggb.js").read_bytes()
+        manifest = json.loads((folder / "ggbmagic-geogebra.json").read_text())
+        assert manifest["modules"] == ["webSimple"]
+        # No settings are written: the product's default finds the installed bundle.
+        assert not any(server.settings_dir.rglob("*.jupyterlab-settings"))
+        server.port = 8888  # what start() would have read back
+        assert server.deployggb_url == \
+            "http://127.0.0.1:8888/ggbmagic/geogebra/5.0.745.0/deployggb.js"
+    finally:
+        server.stop()
+        server.cleanup()
     with pytest.raises(ValueError, match="double"):
         LabServer(geogebra="fake")

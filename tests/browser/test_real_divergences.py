@@ -2,8 +2,9 @@
 typed into real notebook cells: each test failed on the real GeoGebra before its fix.
 
 Every test runs on the real GeoGebra (``[real]``) and on the test double (``[double]``),
-which is pinned to the real answers by the conformance suite. The measured facts are in
-../shared/notes/geogebra-apps-api.md (the table at its end).
+which is pinned to the real answers by the conformance suite. The measured facts are the
+rows of tests/conformance/real-answers.json (docs/architecture.md, "Which GeoGebra the
+tests talk to").
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The kernel's side of the real-GeoGebra fixes, with the answers GeoGebra 5.0.745.0 gave
-(../shared/notes/geogebra-apps-api.md): NaN/Infinity on the wire, value() of undefined,
+(tests/conformance/real-answers.json): NaN/Infinity on the wire, value() of undefined,
 infinite and non-numeric objects, labels GeoGebra chose itself, the file's object count
 for load(), request deadlines, readable client events.
 

@@ -34,7 +34,7 @@ type Listener = (...args: unknown[]) => void;
 /**
  * A stand-in for GeoGebra's API object (a test double, not GeoGebra): it knows a
  * handful of commands and answers the way the real GeoGebra 5.0.745.0 was measured to
- * (../shared/notes/geogebra-apps-api.md): scripting commands return null and fire
+ * (tests/conformance/real-answers.json): scripting commands return null and fire
  * listeners synchronously, failures return null and fire nothing, TriangleCenter throws
  * "not loaded yet" until asyncEvalCommandGetLabels loaded its module, getValue is NaN
  * for a point, setBase64 loads later and never calls its callback.
