@@ -34,7 +34,8 @@ def drag_pattern(events: list[dict[str, Any]], step: int) -> dict[str, Any]:
     A real mouse sends as many moves as it likes, and GeoGebra answers each with an
     update; the double sends one per point of the path. So consecutive updates of one
     object count as one (``kinds``); what must agree is the order of the kinds, the first
-    update, where the point was at the last update, and the dragEnd event in full.
+    update, where the point was at the last update, the dragEnd event in full and the
+    mouseDown's fields (where it went down and what it hit).
     """
     evs = [e for e in events if e["step"] == step]
     kinds: list[str] = []
@@ -44,10 +45,23 @@ def drag_pattern(events: list[dict[str, Any]], step: int) -> dict[str, Any]:
             kinds.append(label)
     updates = [e for e in evs if e["kind"] == "update"]
     ends = [e["args"] for e in evs if _label(e).startswith("client dragEnd ")]
+    downs = [_mouse_down(e) for e in evs if _label(e).startswith("client mouseDown ")]
     return {"kinds": kinds,
             "first_update": updates[0]["args"] if updates else None,
             "last_update_at": updates[-1].get("at") if updates else None,
-            "drag_end": ends}
+            "drag_end": ends,
+            "mouse_down": downs}
+
+
+def _mouse_down(e: dict[str, Any]) -> dict[str, Any]:
+    """A mouseDown's fields; of its ``hits`` (a GeoGebra list whose other fields are the
+    build's internals) only the names."""
+    first = e["args"][0] if e.get("args") and isinstance(e["args"][0], dict) else {}
+    fields = dict(first.get("$fields", first))
+    hits = fields.get("hits")
+    if isinstance(hits, dict) and "$array" in hits:
+        fields["hits"] = hits["$array"]
+    return fields
 
 
 def differences(probe: Probe, real: dict[str, Any], double: dict[str, Any]) -> list[str]:

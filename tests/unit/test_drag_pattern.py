@@ -53,3 +53,13 @@ def test_drag_pattern(events: list[dict[str, Any]], kinds: list[str], last: Any)
 def test_the_drag_end_is_kept_in_full() -> None:
     other = client("dragEnd", "A", None)
     assert drag_pattern([DOWN, other], 1)["drag_end"] != drag_pattern([DOWN, END], 1)["drag_end"]
+
+
+def test_the_mouse_down_keeps_the_names_it_hit_not_geogebras_internals() -> None:
+    hits = {"$array": ["A"], "$fields": {"tD": {"j": 3082}, "__elementTypeId$": 2}}
+    down = {"step": 1, "kind": "client", "args": [{"$array": ["mouseDown", ""], "$fields": {
+        "type": "mouseDown", "viewNo": 1, "hits": hits, "x": 1, "y": 1}}]}
+    plain = {"step": 1, "kind": "client", "args": [{"$array": ["mouseDown", ""], "$fields": {
+        "type": "mouseDown", "viewNo": 1, "hits": ["A"], "x": 1, "y": 1}}]}
+    assert drag_pattern([down], 1)["mouse_down"] == drag_pattern([plain], 1)["mouse_down"] == [
+        {"type": "mouseDown", "viewNo": 1, "hits": ["A"], "x": 1, "y": 1}]
