@@ -9,7 +9,6 @@ import base64
 import io
 import json
 import re
-import time
 import zipfile
 from typing import Any
 
@@ -142,13 +141,19 @@ def test_inline_answers_in_the_same_cell_and_a_picture_after_it(
 
 
 def test_inline_events_reach_the_kernel(lab: LabPage, notebook: str) -> None:
-    lab.run(notebook, "%load_ext ggbmagic\n%ggb --open --inline\n%ggb A = (1, 1)", clean=True)
+    # The kernel's socket thread sets drag_ended when it stores A's dragEnd: the cell
+    # below waits on that signal, not on time (as test_magics.py test_drag_events).
+    lab.run(notebook, "%load_ext ggbmagic\n%ggb --open --inline\n%ggb A = (1, 1)\n"
+                      "import threading\n"
+                      "drag_ended = threading.Event()\n"
+                      "ggb.channel.add_event_sink(lambda events: any(\n"
+                      "    e['type'] == 'dragEnd' and e['target'] == 'A' for e in events)\n"
+                      "    and drag_ended.set())", clean=True)
     kid = lab.kernel_id(notebook)
     inline_drag(lab, kid, "A", [[2, 2], [3, 3]])
+    waited = lab.run(notebook, "print(drag_ended.wait(30))", clean=True)
+    assert waited.stdout.strip() == "True", "the kernel never got the dragEnd"
     cell = lab.run(notebook, "%ggb_events --target A", clean=True)
-    deadline = time.monotonic() + 10
-    while "dragEnd" not in cell.text and time.monotonic() < deadline:
-        cell = lab.run(notebook, "%ggb_events --target A", clean=True)
     assert "dragEnd" in cell.text and re.search(r"A\s*=\s*\(3,\s*3\)", cell.text), cell.text
     coords = lab.run(notebook, "print(ggb.coords('A'))", clean=True)
     assert coords.stdout.strip() == "(3.0, 3.0)"

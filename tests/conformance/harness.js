@@ -132,7 +132,13 @@
     for (const kind of LISTENERS) {
       const name = '__conf_' + kind + '_' + Math.random().toString(36).slice(2);
       const fn = function () {
-        events.push({ step: current.step, kind: kind.toLowerCase(), args: Array.from(arguments, a => norm(a)) });
+        const ev = { step: current.step, kind: kind.toLowerCase(), args: Array.from(arguments, a => norm(a)) };
+        // While a drag runs, an update also says where the point was when it fired: the
+        // number of updates depends on the mouse's steps, their last position does not.
+        if (current.dragging && kind === 'Update') {
+          try { ev.at = [norm(api.getXcoord(arguments[0])), norm(api.getYcoord(arguments[0]))]; } catch (e) { ev.at = null; }
+        }
+        events.push(ev);
       };
       fns[kind] = fn;
       api['register' + kind + 'Listener'](fn);
@@ -192,30 +198,78 @@
   // Applets a probe's steps built (S.build): removed with the probe's own.
   const S_OTHERS = [];
 
-  async function runProbe(probe, bounds) {
+  // The probe between startProbe and finishProbe (a drag probe pauses there while the
+  // Python side moves the mouse).
+  let pending = null;
+
+  // Page coordinates of GeoGebra point `pt` in the applet's graphics view, from the
+  // view's coordinate system in the XML and the canvas's box (as tests/browser/_lab.py).
+  function screen(applet, pt) {
+    const doc = new DOMParser().parseFromString(applet.api.getXML(), 'text/xml');
+    const ev = doc.querySelector('euclidianView');
+    const canvas = applet.host.querySelector('canvas');
+    if (!ev || !canvas) return null;
+    const cs = ev.querySelector('coordSystem'), size = ev.querySelector('size');
+    const num = (el, a, d) => el && el.hasAttribute(a) ? Number(el.getAttribute(a)) : d;
+    const scale = num(cs, 'scale', 50), yscale = num(cs, 'yscale', scale);
+    const width = num(size, 'width', 0), height = num(size, 'height', 0);
+    const box = canvas.getBoundingClientRect();
+    const kx = width ? box.width / width : 1, ky = height ? box.height / height : 1;
+    return [box.left + (num(cs, 'xZero', 0) + pt[0] * scale) * kx,
+            box.top + (num(cs, 'yZero', 0) - pt[1] * yscale) * ky];
+  }
+
+  async function startProbe(probe, bounds) {
     const applet = await build(probe.applet);
     const api = applet.api;
     const result = { setup: [], steps: [], events: [] };
+    pending = { applet, result, probe, stop: null, current: null };
+    for (const cmd of probe.setup || []) {
+      try {
+        result.setup.push(norm(api.evalCommandGetLabels(cmd)));
+      } catch (e) {
+        result.setup.push({ threw: errText(e) });
+      }
+    }
+    const current = { step: 0, dragging: false };
+    pending.current = current;
+    const S = { build: async (o) => { const a = await build(o); S_OTHERS.push(a); return a; },
+                codebase: CODEBASE };
+    pending.stop = listen(api, result.events, current);
+    for (let i = 0; i < probe.steps.length; i++) {
+      current.step = i;
+      result.steps.push(await runStep(api, probe.steps[i], bounds, S));
+    }
+    current.step = probe.steps.length;
+    if (!probe.drag) return null;
+    // A drag: its events come after the last step, while the Python side drags.
+    current.dragging = true;
+    const name = probe.drag[0];
+    const start = [api.getXcoord(name), api.getYcoord(name)];
+    return { path: [start, ...probe.drag[1]].map(pt => screen(applet, pt)) };
+  }
+
+  // The double's stand-in for the mouse (its test hook), on the pending drag probe.
+  function doubleDrag() {
+    const { applet, probe } = pending;
+    applet.api.__double.drag(probe.drag[0], probe.drag[1]);
+  }
+
+  // Whether the pending drag probe's point is at the drag's last point.
+  function dragDone() {
+    const { applet, probe } = pending;
+    const name = probe.drag[0], last = probe.drag[1][probe.drag[1].length - 1];
+    return Math.abs(applet.api.getXcoord(name) - last[0]) < 1e-6 &&
+      Math.abs(applet.api.getYcoord(name) - last[1]) < 1e-6;
+  }
+
+  async function finishProbe(bounds) {
+    const { applet, result, stop } = pending;
+    pending = null;
     try {
-      for (const cmd of probe.setup || []) {
-        try {
-          result.setup.push(norm(api.evalCommandGetLabels(cmd)));
-        } catch (e) {
-          result.setup.push({ threw: errText(e) });
-        }
-      }
-      const current = { step: 0 };
-      const S = { build: async (o) => { const a = await build(o); S_OTHERS.push(a); return a; },
-                  codebase: CODEBASE };
-      const stop = listen(api, result.events, current);
-      for (let i = 0; i < probe.steps.length; i++) {
-        current.step = i;
-        result.steps.push(await runStep(api, probe.steps[i], bounds, S));
-      }
       // Events that a step caused a little later (asynchronous loads) still count.
-      current.step = probe.steps.length;
       await sleep(bounds.settle);
-      stop();
+      if (stop) stop();
     } finally {
       // The loader's destroy: api.remove(), the element and the global go.
       discard(applet);
@@ -224,8 +278,18 @@
     return result;
   }
 
+  async function runProbe(probe, bounds) {
+    try {
+      await startProbe(probe, bounds);
+    } catch (e) {
+      if (pending) await finishProbe(bounds);
+      throw e;
+    }
+    return finishProbe(bounds);
+  }
+
   window.__conformance = {
-    runProbe,
+    runProbe, startProbe, finishProbe, doubleDrag, dragDone,
     version: async () => { const a = await build(); const v = a.api.getVersion(); discard(a); return v; }
   };
 })();

@@ -39,6 +39,10 @@ class Probe:
     tags: tuple[str, ...] = field(default=())
     #: Options of the probe's applet for the product's loader (``appName``, ``ggbBase64``).
     applet: tuple[tuple[str, str], ...] = ()
+    #: A user's drag after the steps: the point's name and the GeoGebra coordinates it
+    #: goes through. On the real GeoGebra a real mouse drag on the canvas, on the double
+    #: its ``drag`` hook; the row keeps the drag's events as :func:`drag_pattern` says.
+    drag: tuple[str, tuple[tuple[float, float], ...]] | None = None
 
     def as_js(self) -> dict[str, object]:
         steps = []
@@ -47,8 +51,11 @@ class Probe:
                 steps.append({"wait": s[len("wait:"):].strip()})
             else:
                 steps.append({"js": s, "callback": "CB" in s})
-        return {"id": self.id, "setup": list(self.setup), "steps": steps,
-                "applet": dict(self.applet)}
+        out: dict[str, object] = {"id": self.id, "setup": list(self.setup), "steps": steps,
+                                  "applet": dict(self.applet)}
+        if self.drag:
+            out["drag"] = [self.drag[0], [list(p) for p in self.drag[1]]]
+        return out
 
     def digest(self) -> str:
         """A hash of everything that decides the probe's answers: its code (setup, steps,
@@ -428,6 +435,13 @@ PROBES: tuple[Probe, ...] = (
           (labels("tri=Polygon(A,B,C)"), labels("tri=Polygon(A,B,C)"),
            "api.getAllObjectNames()", "api.getValueString('tri')"),
           setup=TRIANGLE),
+
+
+    # --- a user's mouse drag ------------------------------------------------------------------
+    Probe("mouse drag of a free point", ("api.isMoveable('A')",), setup=("A=(1,1)", "B=(0,0)"),
+          drag=("A", ((2.0, 2.0), (3.0, 3.0))),
+          note="a real mouse drag on the real GeoGebra; the double's drag hook must send "
+               "the same events (tests/browser/_lab.py LabPage.drag relies on it)"),
     # --- view commands -----------------------------------------------------------------------
     Probe("ZoomIn", (labels("ZoomIn(2)"), "wait: false"), setup=("A=(1,2)",),
           note="the zoom is animated: the wait step collects its events",

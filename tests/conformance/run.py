@@ -30,6 +30,7 @@ from tests.browser._geogebra import (
 )
 from tests.browser._lab import DOUBLE_JS, launch_chromium
 
+from .compare import drag_pattern
 from .probes import PROBES, WARM_UP, Probe, q
 
 HERE = Path(__file__).resolve().parent
@@ -125,7 +126,43 @@ class Session:
         assert isinstance(result, dict)
         return result
 
+    def _run_drag(self, page: Page, probe: Probe) -> dict[str, Any]:
+        """A drag probe: its steps, then a user's drag (a real mouse on the real GeoGebra,
+        the double's hook on the double), then its events as :func:`drag_pattern` keeps them."""
+        assert probe.drag is not None
+        start = page.evaluate("([p, b]) => window.__conformance.startProbe(p, b)",
+                              [probe.as_js(), BOUNDS])
+        try:
+            if self.which == "real":
+                path = start["path"]
+                assert all(path), f"no graphics view to drag in: {path!r}"
+                page.mouse.move(*path[0])
+                page.mouse.down()
+                for x, y in path[1:]:
+                    page.mouse.move(x, y, steps=5)
+                page.mouse.up()
+            else:
+                page.evaluate("() => window.__conformance.doubleDrag()")
+            # GeoGebra handles mouse events on its own schedule: the drag is done when
+            # the point is where the mouse left it.
+            page.wait_for_function("() => window.__conformance.dragDone()",
+                                   timeout=BOUNDS["wait"])
+        finally:
+            result = page.evaluate("(b) => window.__conformance.finishProbe(b)", BOUNDS)
+        assert isinstance(result, dict)
+        n = len(probe.steps)
+        result["drag"] = drag_pattern(result["events"], n)
+        result["events"] = [e for e in result["events"] if e["step"] != n]
+        return result
+
     def run(self, probe: Probe) -> dict[str, Any]:
+        if probe.drag:
+            # A page of its own, at the top of the viewport: the mouse goes where it shows.
+            page = self.new_page()
+            try:
+                return self._run_drag(page, probe)
+            finally:
+                page.close()
         if probe.fresh_page:
             page = self.new_page()
             try:

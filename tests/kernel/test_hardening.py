@@ -8,6 +8,7 @@ import json
 import os
 import pwd
 import shutil
+import socket
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -89,6 +90,10 @@ def test_bad_frames_keep_the_connection_and_stay_out_of_the_notebook(
     assert "Traceback" not in "".join(
         m["content"]["text"] for m in kernel.iopub if m["msg_type"] == "stream")
     assert kernel.run("print(1)").strip() == "1"
+    # Go away as a peer that never reads does: close the transport. ws.close() would
+    # wait its close_timeout (10 s) for the kernel's close frame, which sits unread
+    # behind the answers this peer never read.
+    ws.socket.shutdown(socket.SHUT_RDWR)
     ws.close()
 
 

@@ -55,6 +55,10 @@ def renderings(text: str) -> list[tuple[str, Callable[[], Any]]]:
                                                 "argument": {"x": text}, "time": 0.0}])),
         ("status applet", lambda: Status(state="ready", connected=True, kernel_id="k",
                                          applet={"appName": text, "version": text})),
+        # The object count comes from the browser's ping answer unchecked (Applet.status):
+        # a browser that sends text there gets it shown as text.
+        ("status objects", lambda: Status(state="ready", connected=True, kernel_id="k",
+                                          objects=text)),  # type: ignore[arg-type]
     ]
 
 
