@@ -39,6 +39,8 @@ from .replies import (
 )
 from .script import ScriptLine
 from .transport.aftercell import Deferred, send_after_cell
+from .transport.doctor import Doctor, DoctorFacts
+from .transport.upcomm import kernel_offers_subshells
 from .values import as_number, judge_value
 
 # Names that moved (check_ggb, atomic_write: ggbfile; GgbScriptError: replies) stay
@@ -362,11 +364,15 @@ class GeoGebra(PicturesAndFiles, EventsAndCallbacks):
         """
         ch = self._channel
         kernel_id, counters = ch.kernel_id, ch.counters.as_dict()
-        if not (ch.state is ChannelState.READY and ch.peers):
+        path = ch.path.value if ch.path else ""
+        if not (ch.state is ChannelState.READY and ch.peers) or not ch.answers_during_cell():
+            advice = _STATE_ADVICE.get(ch.state, _STATE_ADVICE[None])
+            if ch.peers and not ch.answers_during_cell():
+                advice = ("The panel answers only after each cell (after-cell path): "
+                          "`%ggb --doctor` says why and what to do.")
             return Status(state=ch.state.value, connected=False, kernel_id=kernel_id,
                           applet=dict(ch.applet), counters=counters,
-                          callbacks_dropped=self._main.dropped,
-                          message=_STATE_ADVICE.get(ch.state, _STATE_ADVICE[None]))
+                          callbacks_dropped=self._main.dropped, message=advice, path=path)
         start = time.perf_counter()
         info = ch.request(protocol.ping(), self._timeout(None))
         rtt = (time.perf_counter() - start) * 1000
@@ -374,7 +380,24 @@ class GeoGebra(PicturesAndFiles, EventsAndCallbacks):
         applet = dict(ch.applet) | {k: info[k] for k in ("version", "appName") if k in info}
         return Status(state="ready", connected=True, kernel_id=kernel_id, applet=applet,
                       rtt_ms=rtt, objects=info.get("objects"), counters=counters,
-                      callbacks_dropped=self._main.dropped)
+                      callbacks_dropped=self._main.dropped, path=path)
+
+    def doctor(self) -> Doctor:
+        """Which path the panel answers on, why not the others, the round trip, and what
+        to do about each missing piece (``%ggb --doctor``). Never waits for a browser."""
+        ch = self._channel
+        rtt = None
+        if ch.state is ChannelState.READY and ch.answers_during_cell():
+            try:
+                start = time.perf_counter()
+                ch.request(protocol.ping(), self._timeout(None))
+                rtt = (time.perf_counter() - start) * 1000
+            except GgbError:
+                rtt = None
+        return Doctor(DoctorFacts(
+            path=ch.path, kernel_subshells=kernel_offers_subshells(_kernel()),
+            ipykernel=_ipykernel_version(), browser=dict(ch.ladder), rtt_ms=rtt,
+            relay_listening=ch.running), kernel_id=ch.kernel_id)
 
     def open(self, app_name: str | None = None, placement: str | None = None) -> None:
         """Open (or reveal) the GeoGebra applet; *app_name* switches app (e.g. 'geometry').
@@ -409,6 +432,21 @@ class GeoGebra(PicturesAndFiles, EventsAndCallbacks):
 
 def _identity(value: Any) -> Any:
     return value
+
+
+def _kernel() -> Any:
+    from IPython import get_ipython
+
+    return getattr(get_ipython(), "kernel", None)
+
+
+def _ipykernel_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ipykernel")
+    except PackageNotFoundError:
+        return "not installed"
 
 
 def _what(msg: protocol.Request) -> str:

@@ -331,6 +331,8 @@ class Status(RichRepr):
     counters: dict[str, int] = field(default_factory=dict)
     message: str = ""
     callbacks_dropped: int = 0
+    #: The transport path in use (relay, subshell, after-cell; ggbmagic/transport/).
+    path: str = ""
 
     def __rich__(self) -> RenderableType:
         table = Table(show_header=False, box=None, pad_edge=False)
@@ -340,6 +342,8 @@ class Status(RichRepr):
         if self.applet:
             table.add_row("applet", plain(f"{self.applet.get('appName', '?')} "
                                           f"{self.applet.get('version', '')}".strip()))
+        if self.path:
+            table.add_row("path", plain(f"{self.path} (`%ggb --doctor` explains)"))
         if self.rtt_ms is not None:
             table.add_row("round trip", f"{self.rtt_ms:.2f} ms")
         if self.objects is not None:
