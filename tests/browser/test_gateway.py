@@ -29,7 +29,8 @@ def wait_output(lab: LabPage, nb: str, index: int, needle: str,
     while time.monotonic() < deadline:
         cell = lab.cells(nb)[index]
         text = "\n".join(_join(o.get("data", {}).get("text/plain", ""))
-                         + _join(o.get("text", "")) for o in cell.get("outputs", []))
+                         + _join(o.get("text", "")) + " ".join(o.get("data", {}))
+                         for o in cell.get("outputs", []))
         if needle in text:
             return text
         lab.page.wait_for_timeout(100)  # polling the notebook model; no event to wait on
@@ -109,8 +110,7 @@ def test_after_the_cell_without_subshells(gw_lab: LabPage, geogebra: str,
     text = wait_output(lab, nb, cell.index, "Q = (2, 2)")
     wait_output(lab, nb, cell.index, str(target))
     assert target.read_bytes()[:2] == b"PK", text
-    outputs = lab.cells(nb)[cell.index]["outputs"]
-    assert any("image/png" in o.get("data", {}) for o in outputs)
+    wait_output(lab, nb, cell.index, "image/png")
     report = doctor(lab, nb)
     assert "path in use: after-cell" in report and "switched off" in report
     lab.page.evaluate(ENABLE_SUBSHELLS)
