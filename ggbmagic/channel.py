@@ -120,6 +120,9 @@ class Channel:
         self.ladder: dict[str, Any] = {}
         #: The path the last request waited on, named by timeouts.
         self.last_path: LinkPath | None = None
+        #: Send requests on the best link when it can carry them (the relay's socket);
+        #: False sends every request on the comm, as before the ladder (benchmarks).
+        self.requests_over_socket = True
         # Refused frames are counted; only a few warnings a minute reach the notebook.
         self._warn = RateLimitedLog(log)
         self._server = OOBServer(
@@ -430,7 +433,8 @@ class Channel:
         # (the relay, once the browser said it takes them); else the comm (IOPub).
         link = self.best_link
         self.last_path = None if link is None else link.path
-        if link is not None and link.send_text(protocol.encode(dict(msg))):
+        if (link is not None and self.requests_over_socket
+                and link.send_text(protocol.encode(dict(msg)))):
             return
         self._send(dict(msg))
 
