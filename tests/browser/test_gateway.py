@@ -8,17 +8,32 @@ each test is one scenario with several checks (CI time).
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from ._lab import Cell, LabPage, _join
 from ._nb7 import NotebookPage
+from ._server import LabServer
 
-DISABLE_SUBSHELLS = ("() => { window.jupyterapp.serviceManager.kernels.commsOverSubshells"
-                     " = 'disabled'; }")
-ENABLE_SUBSHELLS = ("() => { window.jupyterapp.serviceManager.kernels.commsOverSubshells"
-                    " = 'perCommTarget'; }")
+#: JupyterLab's own setting (Settings → Kernels → Kernel Comms over subshells).
+KERNELS_SETTINGS = Path("@jupyterlab", "apputils-extension", "kernels-settings.jupyterlab-settings")
+COMMS_OF_PAGE = "() => window.jupyterapp.serviceManager.kernels.commsOverSubshells"
+
+
+@contextlib.contextmanager
+def subshells_disabled_in_settings(server: LabServer) -> Iterator[None]:
+    """The user's setting, as the Settings editor writes it; pages loaded meanwhile read it."""
+    target = server.settings_dir / KERNELS_SETTINGS
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps({"commsOverSubshells": "disabled"}))
+    try:
+        yield
+    finally:
+        target.unlink()
 
 
 def wait_output(lab: LabPage, nb: str, index: int, needle: str,
@@ -90,8 +105,10 @@ def test_after_the_cell_without_subshells(gw_lab: LabPage, geogebra: str,
     # (a) ipykernel 7, but comms over subshells switched off in the page, relay unreachable.
     nb = "gw_after_cell.ipynb"
     lab.server.create_notebook(nb)
-    lab.goto_notebook(nb)
-    lab.page.evaluate(DISABLE_SUBSHELLS)
+    with subshells_disabled_in_settings(lab.server):
+        lab.goto_notebook(nb)
+        # The settings plugin applies the setting once it has loaded it.
+        lab.page.wait_for_function(f"() => ({COMMS_OF_PAGE})() === 'disabled'")
     lab.run(nb, "%load_ext ggbmagic", clean=True)
     cell = lab.run(nb, "%ggb A = (1, 2)", clean=True)
     # The placeholder (a display, not the cell's result) is updated after the cell.
@@ -113,7 +130,6 @@ def test_after_the_cell_without_subshells(gw_lab: LabPage, geogebra: str,
     wait_output(lab, nb, cell.index, "image/png")
     report = doctor(lab, nb)
     assert "path in use: after-cell" in report and "switched off" in report
-    lab.page.evaluate(ENABLE_SUBSHELLS)
     # (b) a kernel with ipykernel 6 (no subshells at all); the first cell is the issue's.
     nb6 = "gw_ipykernel6.ipynb"
     lab.server.create_notebook(nb6, kernel="ggbm-ipykernel6")
