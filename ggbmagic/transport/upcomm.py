@@ -117,10 +117,18 @@ class UpComms:
         link = UpCommLink(comm, path)
         link.last_thread = threading.current_thread().name
         with self._lock:
-            self._links[comm.comm_id] = link
+            # A reloaded page never closed its old comm: the newest page's comm replaces
+            # it, so a stale link cannot keep the kernel from saying hello again.
+            stale, self._links = list(self._links.values()), {comm.comm_id: link}
         comm.on_msg(lambda m: self._on_msg(link, m))
         comm.on_close(lambda m: self._on_close(link))
         self._sink.link_up(link)
+        for old in stale:
+            self._sink.link_down(old)
+            try:
+                old.comm.close()
+            except Exception:
+                log.debug("ggbmagic: closing a stale up comm failed", exc_info=True)
 
     def _on_msg(self, link: UpCommLink, msg: dict[str, Any]) -> None:
         try:

@@ -245,3 +245,11 @@ def test_doctor_table(facts: DoctorFacts, verdicts: dict[str, str], fix: str) ->
     rows = diagnose(facts)
     assert {r.path: r.verdict for r in rows} == verdicts
     assert fix in " ".join(r.fix + r.why for r in rows)
+
+
+def test_a_new_page_comm_replaces_the_stale_one(channel: Channel) -> None:
+    up = UpComms(channel, lambda: channel.token, lambda: channel.max_frame_bytes)
+    old, new = FakeComm(), FakeComm()
+    up._on_open(old, comm_msg(frame(type="hello", token=channel.token), "sub-1"))
+    up._on_open(new, comm_msg(frame(type="hello", token=channel.token), "sub-2"))
+    assert old.closed and not new.closed and len(channel.links) == 1
