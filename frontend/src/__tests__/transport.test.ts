@@ -25,7 +25,7 @@ const VERDICTS: [number, string, boolean, boolean, RegExp][] = [
   [400, '{"message": "Bad Request"}', true, false, /^$/],
   [503, '{"message": "ggbmagic cannot relay to kernel k: it has no local connection file"}',
     false, true, /remote kernel/],
-  [503, '{"message": "ggbmagic is not loaded in this kernel"}', false, true, /HTTP 503: ggbmagic is not loaded/],
+  [503, '{"message": "ggbmagic is not loaded in this kernel"}', false, false, /HTTP 503: ggbmagic is not loaded/],
   [404, 'not json', false, true, /server extension/],
   [403, '{"message": "not allowed"}', false, true, /HTTP 403: not allowed/],
   [0, 'TypeError: Failed to fetch', false, false, /did not answer/],

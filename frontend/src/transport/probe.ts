@@ -56,7 +56,9 @@ export function relayVerdict(status: number, body: string): RelayVerdict {
   if (status === 0) {
     return { reachable: false, final: false, reason: 'the relay did not answer (network error)' };
   }
-  return { reachable: false, final: status === 503, reason: `HTTP ${status}${shown ? `: ${shown}` : ''}` };
+  // Anything else (503 "not loaded" while a socket file is missing, 502, 504) may pass:
+  // the relay keeps reconnecting while a comm link answers meanwhile.
+  return { reachable: false, final: false, reason: `HTTP ${status}${shown ? `: ${shown}` : ''}` };
 }
 
 /** The relay's HTTP URL for `kernelId` below the server's `baseUrl`. Pure. */
