@@ -39,8 +39,7 @@ from .replies import (
 )
 from .script import ScriptLine
 from .transport.aftercell import Deferred, send_after_cell
-from .transport.doctor import Doctor, DoctorFacts
-from .transport.upcomm import kernel_offers_subshells
+from .transport.doctor import Doctor, examine
 from .values import as_number, judge_value
 
 # Names that moved (check_ggb, atomic_write: ggbfile; GgbScriptError: replies) stay
@@ -385,19 +384,7 @@ class GeoGebra(PicturesAndFiles, EventsAndCallbacks):
     def doctor(self) -> Doctor:
         """Which path the panel answers on, why not the others, the round trip, and what
         to do about each missing piece (``%ggb --doctor``). Never waits for a browser."""
-        ch = self._channel
-        rtt = None
-        if ch.state is ChannelState.READY and ch.answers_during_cell():
-            try:
-                start = time.perf_counter()
-                ch.request(protocol.ping(), self._timeout(None))
-                rtt = (time.perf_counter() - start) * 1000
-            except GgbError:
-                rtt = None
-        return Doctor(DoctorFacts(
-            path=ch.path, kernel_subshells=kernel_offers_subshells(_kernel()),
-            ipykernel=_ipykernel_version(), browser=dict(ch.ladder), rtt_ms=rtt,
-            relay_listening=ch.running), kernel_id=ch.kernel_id)
+        return examine(self._channel, self._timeout(None))
 
     def open(self, app_name: str | None = None, placement: str | None = None) -> None:
         """Open (or reveal) the GeoGebra applet; *app_name* switches app (e.g. 'geometry').
@@ -432,21 +419,6 @@ class GeoGebra(PicturesAndFiles, EventsAndCallbacks):
 
 def _identity(value: Any) -> Any:
     return value
-
-
-def _kernel() -> Any:
-    from IPython import get_ipython
-
-    return getattr(get_ipython(), "kernel", None)
-
-
-def _ipykernel_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("ipykernel")
-    except PackageNotFoundError:
-        return "not installed"
 
 
 def _what(msg: protocol.Request) -> str:

@@ -18,7 +18,7 @@ from rich.text import Text
 from ..richtext import RichRepr, plain
 from .link import LinkPath
 
-__all__ = ["Doctor", "DoctorFacts", "diagnose"]
+__all__ = ["Doctor", "DoctorFacts", "diagnose", "examine"]
 
 #: What a hub admin or user can do, per missing piece.
 FIX_RELAY = ("The relay needs the kernel on the Jupyter server's own machine; a kernel behind "
@@ -143,3 +143,42 @@ class Doctor(RichRepr):
 
         return Group(head, plain(rtt), table,
                      plain(f"kernel {self.kernel_id}, ipykernel {self.facts.ipykernel}"))
+
+
+def examine(channel: Any, timeout: float) -> Doctor:
+    """The facts of *channel* and this kernel, with a ping on the path in use when it
+    answers during a cell (never waits for a browser)."""
+    import time
+
+    from .. import protocol
+    from ..channel import ChannelState
+    from ..errors import GgbError
+    from .upcomm import kernel_offers_subshells
+
+    rtt = None
+    if channel.state is ChannelState.READY and channel.answers_during_cell():
+        try:
+            start = time.perf_counter()
+            channel.request(protocol.ping(), timeout)
+            rtt = (time.perf_counter() - start) * 1000
+        except GgbError:
+            rtt = None
+    return Doctor(DoctorFacts(
+        path=channel.path, kernel_subshells=kernel_offers_subshells(_kernel()),
+        ipykernel=_ipykernel_version(), browser=dict(channel.ladder), rtt_ms=rtt,
+        relay_listening=channel.running), kernel_id=channel.kernel_id)
+
+
+def _kernel() -> Any:
+    from IPython import get_ipython
+
+    return getattr(get_ipython(), "kernel", None)
+
+
+def _ipykernel_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ipykernel")
+    except PackageNotFoundError:
+        return "not installed"
