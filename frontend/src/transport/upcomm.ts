@@ -19,7 +19,26 @@ import type { BrowserLink } from './link';
 export const UP_TARGET = 'ggbmagic.up';
 
 /** How long a subshell may take to start before the comm goes on the main shell. */
-const SUBSHELL_START_MS = 10000;
+const SUBSHELL_START_MS = 8000;
+/** How long the comm target's shared subshell may take before we ask for our own. */
+const SHARED_SUBSHELL_MS = 3000;
+
+/** Whether `promise` resolved within `ms` (false if it rejected or took longer). */
+async function settles(promise: Promise<void>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      promise.then(() => true),
+      new Promise<boolean>(resolve => {
+        timer = setTimeout(() => resolve(false), ms);
+      })
+    ]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** What JupyterLab's comm handler has beyond Kernel.IComm (services ≥ 7.4). */
 interface SubshellComm {
@@ -60,18 +79,16 @@ export class UpCommLink implements BrowserLink {
     const comm = kernel.createComm(UP_TARGET);
     const sub = comm as unknown as SubshellComm;
     if (wantsSubshell(kernel) && sub.subshellStarted) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      try {
-        await Promise.race([
-          sub.subshellStarted,
-          new Promise<void>((_, reject) => {
-            timer = setTimeout(() => reject(new Error('subshell did not start')), SUBSHELL_START_MS);
-          })
-        ]);
-      } catch (err) {
-        console.warn('ggbmagic: no subshell for the up comm; it goes on the main shell', err);
-      } finally {
-        clearTimeout(timer);
+      const started = sub.subshellStarted;
+      if (!(await settles(started, SHARED_SUBSHELL_MS))) {
+        // Seen after a kernel restart through a gateway: the per-target subshell never
+        // starts (JupyterLab's shared entry is stuck). Ask for a subshell of its own;
+        // the same promise resolves when it starts.
+        console.warn('ggbmagic: the shared subshell did not start; asking for one of our own');
+        comm.commsOverSubshells = 'perComm' as Kernel.IComm['commsOverSubshells'];
+        if (!(await settles(started, SUBSHELL_START_MS))) {
+          console.warn('ggbmagic: no subshell for the up comm; it goes on the main shell');
+        }
       }
     }
     const path: LinkPath = sub.subshellId ? 'subshell' : 'after-cell';
