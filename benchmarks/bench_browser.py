@@ -4,6 +4,12 @@ Run: ``.venv/bin/python benchmarks/bench_browser.py [--geogebra double|real|both
 (from the repository root). The default is the test double, plus the real GeoGebra when
 its files are on the machine (see tests/browser/_geogebra.py); ``real`` fails without them.
 
+Each figure is taken per transport path (docs/architecture.md, "The transport ladder"),
+all from one run: ``relay-comm`` (the relay answers, requests go on the comm as before
+the ladder), ``relay`` (requests over the open socket, the default) in a local
+JupyterLab, and ``subshell`` through a real ``jupyter kernelgateway``
+(``--paths relay,subshell`` picks some). ``%ggb --doctor`` names the path each used.
+
 What it measures, inside the kernel (``time.perf_counter`` in the cell itself):
 
 * ``command``: 200 round trips of ``ggb.command('x = 1')`` (kernel → comm → browser →
@@ -42,6 +48,7 @@ sys.path.insert(0, str(REPO))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from tests.browser._gateway import KernelGateway  # noqa: E402
 from tests.browser._geogebra import real_geogebra_dir  # noqa: E402
 from tests.browser._lab import LabPage, launch_chromium  # noqa: E402
 from tests.browser._server import LabServer  # noqa: E402
@@ -129,69 +136,109 @@ def _trips(lab: LabPage) -> list[dict[str, float]]:
     return [{"geogebra": float(t["geogebra"]), "describe": float(t["describe"])} for t in got]
 
 
-def run_one(which: str) -> dict[str, Any]:
-    server = LabServer(name=f"bench-{which}", geogebra=which).start()
-    try:
-        with sync_playwright() as p:
-            browser = launch_chromium(p)
-            lab = LabPage.open(browser, server)
-            nb = server.create_notebook("bench.ipynb")
-            t0 = time.monotonic()
-            lab.goto_notebook(nb)
-            t_open = time.monotonic() - t0
-            t0 = time.monotonic()
-            lab.run(nb, "%load_ext ggbmagic\n%ggb A = (1, 2)", clean=True)
-            t_first = time.monotonic() - t0
-            kid = lab.kernel_id(nb)
-            lab.wait_ggb_ready(kid)
-            lab.run(nb, PRELUDE, clean=True)
-            lab.page.evaluate(WRAP_JS, lab.applet_id(kid))
+PATHS = ("relay-comm", "relay", "subshell")
 
-            command = _bench(lab.run(nb, COMMAND_CELL, timeout_ms=300_000, clean=True).stdout)
-            _trips(lab)
-            magic = _bench(lab.run(nb, MAGIC_CELL, timeout_ms=300_000, clean=True).stdout)
-            trips = _trips(lab)
-            if len(trips) != len(magic):
-                raise RuntimeError(f"{len(magic)} magics but {len(trips)} commands in the page")
-            transport = [m - t["geogebra"] - t["describe"]
-                         for m, t in zip(magic, trips, strict=True)]
-            script = _bench(lab.run(nb, SCRIPT_CELL, timeout_ms=300_000, clean=True).stdout)
-            script_geogebra = sum(t["geogebra"] for t in _trips(lab))
-            result: dict[str, Any] = {
-                "geogebra": which,
-                "geogebra_version": lab.applet_api(kid, "api => api.getVersion()"),
-                "command": summary(command),
-                "magic": {
-                    "total": summary(magic),
-                    "geogebra": summary([t["geogebra"] for t in trips]),
-                    "describe": summary([t["describe"] for t in trips]),
-                    "transport": summary(transport),
-                },
-                "script": {"lines": SCRIPT_LINES, "ms": round(script["ms"], 1),
-                           "geogebra_ms": round(script_geogebra, 1),
-                           "last_exists": script["last_exists"]},
-                "open_notebook_s": round(t_open, 2),
-                "first_cell_with_load_ext_s": round(t_first, 2),
-            }
-            if which == "double":
-                lab.page.evaluate("() => { window.__ggbDoubleNoRender = true; }")
-                bare = _bench(lab.run(nb, COMMAND_CELL, timeout_ms=300_000,
-                                      clean=True).stdout)
-                lab.page.evaluate("() => { window.__ggbDoubleNoRender = false; }")
-                _trips(lab)
-                result["command_no_drawing"] = summary(bare)
-            assert not lab.geogebra_org_requests, lab.geogebra_org_requests
-            browser.close()
-    finally:
-        server.stop()
-        server.cleanup()
-    return result
+
+def _measure(lab: LabPage, nb: str, which: str, path: str) -> dict[str, Any]:
+    """The command, magic and script figures on one page whose kernel is loaded."""
+    kid = lab.kernel_id(nb)
+    lab.page.evaluate(WRAP_JS, lab.applet_id(kid))
+    _trips(lab)
+    command = _bench(lab.run(nb, COMMAND_CELL, timeout_ms=300_000, clean=True).stdout)
+    _trips(lab)
+    magic = _bench(lab.run(nb, MAGIC_CELL, timeout_ms=300_000, clean=True).stdout)
+    trips = _trips(lab)
+    if len(trips) != len(magic):
+        raise RuntimeError(f"{len(magic)} magics but {len(trips)} commands in the page")
+    transport = [m - t["geogebra"] - t["describe"] for m, t in zip(magic, trips, strict=True)]
+    script = _bench(lab.run(nb, SCRIPT_CELL, timeout_ms=300_000, clean=True).stdout)
+    script_geogebra = sum(t["geogebra"] for t in _trips(lab))
+    doctor = lab.run(nb, "%ggb --doctor", clean=True).text
+    return {
+        "geogebra": which,
+        "path": path,
+        "doctor_path": doctor.split("path in use: ", 1)[-1].split()[0],
+        "geogebra_version": lab.applet_api(kid, "api => api.getVersion()"),
+        "command": summary(command),
+        "magic": {
+            "total": summary(magic),
+            "geogebra": summary([t["geogebra"] for t in trips]),
+            "describe": summary([t["describe"] for t in trips]),
+            "transport": summary(transport),
+        },
+        "script": {"lines": SCRIPT_LINES, "ms": round(script["ms"], 1),
+                   "geogebra_ms": round(script_geogebra, 1),
+                   "last_exists": script["last_exists"]},
+    }
+
+
+def _open(lab: LabPage, server: LabServer) -> tuple[str, float]:
+    nb = server.create_notebook("bench.ipynb")
+    lab.goto_notebook(nb)
+    t0 = time.monotonic()
+    lab.run(nb, "%load_ext ggbmagic\n%ggb A = (1, 2)", clean=True)
+    t_first = time.monotonic() - t0
+    lab.wait_ggb_ready(lab.kernel_id(nb))
+    lab.run(nb, PRELUDE, clean=True)
+    return nb, t_first
+
+
+def run_one(which: str, paths: tuple[str, ...] = PATHS) -> list[dict[str, Any]]:
+    """Every path on one GeoGebra: the relay (requests on the comm, then on the socket)
+    in a local JupyterLab, the subshell path through a real kernel gateway."""
+    results: list[dict[str, Any]] = []
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        if {"relay-comm", "relay"} & set(paths):
+            server = LabServer(name=f"bench-{which}", geogebra=which).start()
+            try:
+                lab = LabPage.open(browser, server)
+                nb, t_first = _open(lab, server)
+                for path in ("relay-comm", "relay"):
+                    if path not in paths:
+                        continue
+                    flag = "False" if path == "relay-comm" else "True"
+                    lab.run(nb, f"ggb.channel.requests_over_socket = {flag}", clean=True)
+                    r = _measure(lab, nb, which, path)
+                    r["first_cell_with_load_ext_s"] = round(t_first, 2)
+                    results.append(r)
+                if which == "double":
+                    lab.page.evaluate("() => { window.__ggbDoubleNoRender = true; }")
+                    bare = _bench(lab.run(nb, COMMAND_CELL, timeout_ms=300_000,
+                                          clean=True).stdout)
+                    lab.page.evaluate("() => { window.__ggbDoubleNoRender = false; }")
+                    results[-1]["command_no_drawing"] = summary(bare)
+                assert not lab.geogebra_org_requests, lab.geogebra_org_requests
+                lab.close()
+            finally:
+                server.stop()
+                server.cleanup()
+        if "subshell" in paths:
+            gateway = KernelGateway().start()
+            server = LabServer(name=f"bench-gw-{which}", geogebra=which,
+                               extra_args=(f"--GatewayClient.url={gateway.url}",)).start()
+            try:
+                lab = LabPage.open(browser, server)
+                nb, t_first = _open(lab, server)
+                r = _measure(lab, nb, which, "subshell")
+                r["first_cell_with_load_ext_s"] = round(t_first, 2)
+                results.append(r)
+                assert not lab.geogebra_org_requests, lab.geogebra_org_requests
+                lab.close()
+            finally:
+                server.stop()
+                server.cleanup()
+                gateway.stop()
+                gateway.cleanup()
+        browser.close()
+    return results
 
 
 def describe(r: dict[str, Any]) -> str:
     m = r["magic"]
     lines = [
-        f"[{r['geogebra']} {r['geogebra_version']}] ggb.command:"
+        f"[{r['geogebra']} {r['geogebra_version']}, path {r['path']}"
+        f" (doctor: {r['doctor_path']})] ggb.command:"
         f" p50 {r['command']['p50_ms']:.2f} ms,"
         f" p95 {r['command']['p95_ms']:.2f} ms (n={r['command']['n']})",
         f"  %ggb: p50 {m['total']['p50_ms']:.2f} / p95 {m['total']['p95_ms']:.2f} ms = "
@@ -215,6 +262,8 @@ def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="bench_browser.py")
     ap.add_argument("--geogebra", choices=["double", "real", "both", "auto"], default="auto",
                     help="auto (default): the double, and the real GeoGebra when present")
+    ap.add_argument("--paths", default="",
+                    help=f"comma-separated, of {', '.join(PATHS)} (default: all)")
     args = ap.parse_args(argv)
     which = {"double": ["double"], "real": ["real"], "both": ["double", "real"]}.get(
         args.geogebra, ["double", "real"] if real_geogebra_dir() else ["double"])
@@ -222,7 +271,8 @@ def main(argv: list[str]) -> int:
         print("no real GeoGebra on this machine (see tests/browser/_geogebra.py)",
               file=sys.stderr)
         return 2
-    results = [run_one(w) for w in which]
+    paths = tuple(args.paths.split(",")) if args.paths else PATHS
+    results = [r for w in which for r in run_one(w, paths)]
     doc = {"results": results,
            "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                        "platform": platform.platform()}}

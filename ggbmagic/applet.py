@@ -28,7 +28,14 @@ from .construction import Keeper
 from .diagnose import DEFAULT_MAX_COMMAND_CHARS, DEFAULT_MAX_SCRIPT_CHARS, cas_commands, no_cas_note
 from .dispatch import DEFAULT_MAXLEN, MainThreadDispatcher
 from .display import CommandResult, ObjectTable, ScriptResult, Status, as_object_list
-from .errors import GgbCommandError, GgbError, GgbTimeoutError, NoFrontendError, NoPlaceError
+from .errors import (
+    AfterCellError,
+    GgbCommandError,
+    GgbError,
+    GgbTimeoutError,
+    NoFrontendError,
+    NoPlaceError,
+)
 from .files.guard import guard_call
 from .ggbfile import atomic_write, check_ggb
 from .inline import InlineOutputs
@@ -43,6 +50,8 @@ from .replies import (
     script_post,
 )
 from .script import ScriptLine
+from .transport.aftercell import Deferred, send_after_cell
+from .transport.doctor import Doctor, examine
 from .values import as_number, judge_value
 
 # Names that moved (check_ggb, atomic_write: ggbfile; GgbScriptError: replies) stay
@@ -185,6 +194,10 @@ class GeoGebra(PicturesAndFiles, Animations, EventsAndCallbacks):
         self._channel.wait_ready(self._settings.ready_timeout, self._settings.connect_timeout)
         self._check_placement()
 
+    def _answers_during_cell(self) -> bool:
+        """Whether answers reach this cell (not the after-cell path of transport/)."""
+        return bool(self._channel.answers_during_cell())
+
     def _answers_now(self) -> bool:
         return self._channel.state is ChannelState.READY and self._channel.peers > 0
 
@@ -206,15 +219,34 @@ class GeoGebra(PicturesAndFiles, Animations, EventsAndCallbacks):
             # follows the construction from now on.
             self.inline.used = True
 
-    def _run(self, msg: protocol.Request, post: Callable[[Any], T], timeout: float) -> T:
+    def _run(self, msg: protocol.Request, post: Callable[[Any], T], timeout: float,
+             defer: str | None = None) -> T:
+        """Send *msg*, wait for its answer, return ``post(answer)``.
+
+        On the after-cell path (transport/aftercell.py) a request named by *defer* is
+        sent and answered into a placeholder output after the cell (a
+        :class:`Deferred` is returned); any other raises :class:`AfterCellError` at once.
+        """
         self._ready()
+        if not self._channel.answers_during_cell():
+            self._after_cell_only(defer or _what(msg))
+            return cast(T, send_after_cell(self._channel, protocol.with_timeout(msg, timeout),
+                                           post, cast(str, defer)))
         return post(self._channel.request(protocol.with_timeout(msg, timeout), timeout))
+
+    def _after_cell_only(self, what: str, deferrable: bool = True) -> None:
+        """Raise :class:`AfterCellError` unless *what* may be answered after the cell."""
+        if not deferrable or what.startswith("ggb."):
+            raise AfterCellError(what, self._channel.ladder_summary())
 
     async def _arun(self, msg: protocol.Request, post: Callable[[Any], T], timeout: float) -> T:
         if not (self._channel.state is ChannelState.READY and self._channel.peers):
             await asyncio.to_thread(self._ready)
         else:
             self._check_placement()
+        if not self._channel.answers_during_cell():
+            # Awaiting does not end the cell: the answer could never come in time.
+            raise AfterCellError(f"await ggb.{_what(msg)}", self._channel.ladder_summary())
         fut = self._channel.submit(protocol.with_timeout(msg, timeout))
         try:
             result = await asyncio.wait_for(asyncio.wrap_future(fut), timeout)
@@ -236,7 +268,8 @@ class GeoGebra(PicturesAndFiles, Animations, EventsAndCallbacks):
         """
         try:
             result = self._run(command_msg(text, self._limit("max_command_chars")),
-                               command_post(text), self._timeout(timeout))
+                               command_post(text), self._timeout(timeout),
+                               defer="command")
         except GgbCommandError as exc:
             raise self._cas_refusal(exc) from None
         return self._cas_checked(result)
@@ -315,7 +348,8 @@ class GeoGebra(PicturesAndFiles, Animations, EventsAndCallbacks):
         check = stop_on_error if check is None else check
         try:
             result = self._run(self._script_msg(lines, stop_on_error),
-                               script_post(lines, check), self._script_timeout(lines, timeout))
+                               script_post(lines, check), self._script_timeout(lines, timeout),
+                               defer="script")
         except GgbScriptError as exc:
             raise self._cas_refusal(exc) from None
         return self._cas_checked(result)
@@ -341,7 +375,7 @@ class GeoGebra(PicturesAndFiles, Animations, EventsAndCallbacks):
         """
         return self._run(call_msg(method, self._guard(method, args),
                                   self._limit("max_command_chars")),
-                         _identity, self._timeout(timeout))
+                         _identity, self._timeout(timeout), defer=f"ggb.call({method!r})")
 
     def _guard(self, method: str, args: tuple[Any, ...]) -> tuple[Any, ...]:
         """A construction passed to setBase64/setXML/evalXML gets load()'s size limits and
@@ -379,6 +413,9 @@ class GeoGebra(PicturesAndFiles, Animations, EventsAndCallbacks):
             >>> ggb.value("d")   # doctest: +SKIP
             5.0
         """
+        self._ready()
+        if not self._channel.answers_during_cell():
+            raise AfterCellError(f"ggb.value({name!r})", self._channel.ladder_summary())
         number = as_number(self.call("getValue", name))
         if math.isnan(number) or number == 0.0:
             # 0 is also GeoGebra's answer for a missing name, NaN for a point or a text.
@@ -425,7 +462,8 @@ class GeoGebra(PicturesAndFiles, Animations, EventsAndCallbacks):
 
     def clear(self) -> None:
         """Start an empty construction."""
-        self.call("newConstruction")
+        self._run(call_msg("newConstruction", ()), _identity, self._timeout(None),
+                  defer="clear")
 
     def xml(self, name: str | None = None) -> str:
         """The construction's XML, or one object's."""
@@ -442,12 +480,16 @@ class GeoGebra(PicturesAndFiles, Animations, EventsAndCallbacks):
         """
         ch = self._channel
         kernel_id, counters = ch.kernel_id, ch.counters.as_dict()
-        if not (ch.state is ChannelState.READY and ch.peers):
+        path = ch.path.value if ch.path else ""
+        if not (ch.state is ChannelState.READY and ch.peers) or not ch.answers_during_cell():
+            advice = _STATE_ADVICE.get(ch.state, _STATE_ADVICE[None])
+            if ch.peers and not ch.answers_during_cell():
+                advice = ("The panel answers only after each cell (after-cell path): "
+                          "`%ggb --doctor` says why and what to do.")
             return Status(state=ch.state.value, connected=False, kernel_id=kernel_id,
                           applet=dict(ch.applet), counters=counters,
                           callbacks_dropped=self._main.dropped,
-                          events_dropped=ch.events.dropped,
-                          message=_STATE_ADVICE.get(ch.state, _STATE_ADVICE[None]))
+                          events_dropped=ch.events.dropped, message=advice, path=path)
         start = time.perf_counter()
         info = ch.request(protocol.ping(), self._timeout(None))
         rtt = (time.perf_counter() - start) * 1000
@@ -455,7 +497,13 @@ class GeoGebra(PicturesAndFiles, Animations, EventsAndCallbacks):
         applet = dict(ch.applet) | {k: info[k] for k in ("version", "appName") if k in info}
         return Status(state="ready", connected=True, kernel_id=kernel_id, applet=applet,
                       rtt_ms=rtt, objects=info.get("objects"), counters=counters,
-                      callbacks_dropped=self._main.dropped, events_dropped=ch.events.dropped)
+                      callbacks_dropped=self._main.dropped, events_dropped=ch.events.dropped,
+                      path=path)
+
+    def doctor(self) -> Doctor:
+        """Which path the panel answers on, why not the others, the round trip, and what
+        to do about each missing piece (``%ggb --doctor``). Never waits for a browser."""
+        return examine(self._channel, self._timeout(None))
 
     def open(self, app_name: str | None = None, placement: str | None = None) -> None:
         """Open (or reveal) the GeoGebra applet; *app_name* switches app (e.g. 'geometry').
@@ -509,3 +557,13 @@ def app_refused(wanted: str, built: str) -> str:
 
 def _identity(value: Any) -> Any:
     return value
+
+
+def _what(msg: protocol.Request) -> str:
+    """How a request is named in the after-cell error (``ggb.value`` and friends)."""
+    if msg["type"] == "call":
+        return f"ggb.call({msg.get('method')!r})"
+    return f"ggb.{msg['type']}"
+
+
+__all__ += ["Deferred"]

@@ -43,6 +43,24 @@ def _identity(value: Any) -> Any:
     return value
 
 
+def _png_post(data: Any) -> PngImage:
+    if not isinstance(data, str) or not data:
+        raise GgbError("GeoGebra returned no PNG (is a graphics view visible?)")
+    try:
+        return PngImage.from_base64(data)
+    except (ValueError, binascii.Error) as exc:
+        raise GgbError(f"GeoGebra returned an invalid PNG: {exc}") from None
+
+
+def _svg_post(data: Any) -> SvgImage:
+    if not isinstance(data, str) or not data:
+        raise GgbError("GeoGebra returned no SVG (3D views cannot be exported as SVG)")
+    try:
+        return SvgImage(data)
+    except ValueError as exc:
+        raise GgbError(str(exc)) from None
+
+
 class PicturesAndFiles:
     """The picture and file methods of :class:`~ggbmagic.applet.GeoGebra`."""
 
@@ -52,7 +70,10 @@ class PicturesAndFiles:
         def call(self, method: str, *args: Any, timeout: float | None = None) -> Any: ...
         async def acall(self, method: str, *args: Any, timeout: float | None = None) -> Any: ...
         def _timeout(self, timeout: float | None) -> float: ...
-        def _run(self, msg: protocol.Request, post: Callable[[Any], T], timeout: float) -> T: ...
+        def _ready(self) -> None: ...
+        def _answers_during_cell(self) -> bool: ...
+        def _run(self, msg: protocol.Request, post: Callable[[Any], T], timeout: float,
+                 defer: str | None = None) -> T: ...
 
     def png(self, scale: float = 1.0, transparent: bool = False, *, fit: bool = True,
             view: ViewArg = None, width: int | None = None, height: int | None = None,
@@ -69,25 +90,23 @@ class PicturesAndFiles:
         if not scale > 0:
             raise ValueError("scale must be positive, e.g. png(scale=2) for a sharper image")
         t = self._timeout(timeout) * 2
+        self._ready()
+        if not self._answers_during_cell():
+            # After the cell (transport/aftercell.py): framing needs several answers
+            # within the cell, so the one deferred request takes the panel's view as it is.
+            return self._run(protocol.call("getPNGBase64", [float(scale), bool(transparent)]),
+                             _png_post, t, defer="png")
         picture = self._plan_picture(fit, view, width, height, scale, t)
         if picture is None:  # the panel's view as it is
-            return self._png_data(self.call("getPNGBase64", float(scale), bool(transparent),
-                                            timeout=t))
+            return _png_post(self.call("getPNGBase64", float(scale), bool(transparent),
+                                       timeout=t))
         p, old = picture
         with self._view_set(p.window, old, t):
             data = self.call("getPNGBase64", p.export_scale, bool(transparent), timeout=t)
-        png = self._png_data(data)
+        png = _png_post(data)
         return PngImage(crop_png(png.data, p.crop),
                         display_size=(round(p.size[0] / scale), round(p.size[1] / scale)),
                         window=p.target.as_tuple())
-
-    def _png_data(self, data: Any) -> PngImage:
-        if not isinstance(data, str) or not data:
-            raise GgbError("GeoGebra returned no PNG (is a graphics view visible?)")
-        try:
-            return PngImage.from_base64(data)
-        except (ValueError, binascii.Error) as exc:
-            raise GgbError(f"GeoGebra returned an invalid PNG: {exc}") from None
 
     async def apng(self, scale: float = 1.0, transparent: bool = False) -> PngImage:
         """``await`` twin of :meth:`png` with ``fit=False`` (the panel's view as it is)."""
@@ -98,21 +117,16 @@ class PicturesAndFiles:
             height: int | None = None, timeout: float | None = None) -> SvgImage:
         """An SVG picture of the construction, framed like :meth:`png` (not for 3D views)."""
         t = self._timeout(timeout) * 2
+        self._ready()
+        if not self._answers_during_cell():  # as in png()
+            return self._run(protocol.call("exportSVG", []), _svg_post, t, defer="svg")
         picture = self._plan_picture(fit, view, width, height, 1.0, t)
         if picture is None:
-            return self._svg_data(self.call("exportSVG", timeout=t))
+            return _svg_post(self.call("exportSVG", timeout=t))
         p, old = picture
         with self._view_set(p.window, old, t):
-            svg = self._svg_data(self.call("exportSVG", timeout=t))
+            svg = _svg_post(self.call("exportSVG", timeout=t))
         return SvgImage(crop_svg(svg.text, p.view_box, p.size))
-
-    def _svg_data(self, data: Any) -> SvgImage:
-        if not isinstance(data, str) or not data:
-            raise GgbError("GeoGebra returned no SVG (3D views cannot be exported as SVG)")
-        try:
-            return SvgImage(data)
-        except ValueError as exc:
-            raise GgbError(str(exc)) from None
 
     # --- framing: the window, the size, and the view set for the export ---------------
 
@@ -182,13 +196,16 @@ class PicturesAndFiles:
         # The browser answers once the file's objects are in the applet (it counts them:
         # setBase64's callback never comes in GeoGebra 5.0.745), or fails at the timeout.
         msg = protocol.call("setBase64", [encoded], expect_objects=object_count(data))
+
+        def loaded(ok: Any) -> None:
+            if ok is False:
+                raise GgbError(f"GeoGebra could not open {source}")
+
         try:
-            ok = self._run(msg, _identity, self._timeout(timeout) * 4)
+            self._run(msg, loaded, self._timeout(timeout) * 4, defer=f"load {source}")
         except GgbTimeoutError:
             raise GgbTimeoutError(f"GeoGebra did not finish loading {source} in time; "
                                   "try a longer --timeout") from None
-        if ok is False:
-            raise GgbError(f"GeoGebra could not open {source}")
         if report:
             print(report.note(str(source)), file=sys.stderr)
         return report
@@ -197,9 +214,13 @@ class PicturesAndFiles:
         """Save the construction as a .ggb file. Atomic: a temporary file in the same
         directory is renamed over *path* only once it is complete."""
         target = save_target(path)
-        encoded = self.call("getBase64", timeout=self._timeout(timeout) * 4)
-        atomic_write(target, decode_ggb_base64(encoded, target, self._max_unpacked()))
-        return target
+
+        def write(encoded: Any) -> Path:
+            atomic_write(target, decode_ggb_base64(encoded, target, self._max_unpacked()))
+            return target
+
+        return self._run(protocol.call("getBase64", []), write, self._timeout(timeout) * 4,
+                         defer=f"save {target}")
 
 
 class _ViewSet:

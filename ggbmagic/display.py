@@ -399,6 +399,8 @@ class Status(RichRepr):
     message: str = ""
     callbacks_dropped: int = 0
     events_dropped: int = 0
+    #: The transport path in use (relay, subshell, after-cell; ggbmagic/transport/).
+    path: str = ""
 
     def __rich__(self) -> RenderableType:
         table = Table(show_header=False, box=None, pad_edge=False)
@@ -411,6 +413,8 @@ class Status(RichRepr):
             where = geogebra_source(self.applet)
             if where:
                 table.add_row("GeoGebra from", plain(where))
+        if self.path:
+            table.add_row("path", plain(f"{self.path} (`%ggb --doctor` explains)"))
         if self.rtt_ms is not None:
             table.add_row("round trip", f"{self.rtt_ms:.2f} ms")
         if self.objects is not None:

@@ -39,7 +39,8 @@ NEEDS_FRONTEND = (
 _VALUED = {"-t", "--timeout", "--app", "--scale", "-o", "--output", "--load", "--save",
            "--view", "--width", "--height", "--show", "--frames", "--duration"}
 _FLAGS = {"-q", "--quiet", "--open", "--inline", "--panel", "--png", "--svg", "--transparent",
-          "--continue", "--clear", "-h", "--help", "--allow-javascript", "--nofit", "--animate"}
+          "--continue", "--clear", "-h", "--help", "--allow-javascript", "--nofit", "--animate",
+          "--doctor"}
 
 
 @contextmanager
@@ -168,6 +169,8 @@ class GgbMagics(Magics, Configurable):
     @argument("-t", "--timeout", type=float, help="seconds to wait for GeoGebra's answer")
     @argument("-q", "--quiet", action="store_true", help="return nothing (errors still show)")
     @argument("--open", action="store_true", help="open (or reveal) the GeoGebra panel")
+    @argument("--doctor", action="store_true",
+              help="which path answers (relay, subshell, after-cell), why, and fix-its")
     @argument("--inline", action="store_true",
               help="open the applet in this cell's output (implies --open)")
     @argument("--panel", action="store_true",
@@ -214,6 +217,7 @@ class GgbMagics(Magics, Configurable):
             %ggb --show L                         # draw L (GeoGebra made it hidden)
             %ggb --animate a 0 5 --frames 20      # an animated GIF of a's sweep
             %ggb --open --app geometry            # (re)open the panel
+            %ggb --doctor                         # which path answers, and why
             %ggb --open --inline                  # the applet in this cell's output
             %ggb --save lesson.ggb / --load lesson.ggb
 
@@ -304,6 +308,8 @@ class GgbMagics(Magics, Configurable):
     def _run_line(self, args: Any, command: str) -> Any:
         ggb = self._ggb()
         timeout = self._timeout(args)
+        if args.doctor:
+            return self._finish(args, ggb.doctor())
         if args.inline and args.panel:
             raise UsageError("choose one place: --inline (in this cell) or --panel (beside "
                              "the notebook)")

@@ -72,7 +72,15 @@ function activate(
   const host: BridgeHost = {
     server: () => {
       const s = app.serviceManager.serverSettings;
-      return { wsUrl: s.wsUrl, token: s.token, appendToken: s.appendToken };
+      return { wsUrl: s.wsUrl, baseUrl: s.baseUrl, token: s.token, appendToken: s.appendToken };
+    },
+    kernel: kernelId => {
+      for (const k of connections.get(kernelId) ?? []) {
+        if (!k.isDisposed) {
+          return k;
+        }
+      }
+      return null;
     },
     settings: () => settings,
     settingsLoaded,

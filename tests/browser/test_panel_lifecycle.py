@@ -135,7 +135,7 @@ import asyncio, os
 ch = ggb.channel
 {away}
 futs = [asyncio.run_coroutine_threadsafe(p.close(1001, 'test drop'), p.loop)
-        for p in list(ch._peers)]
+        for p in list(ch._relay_links)]
 print(len([f.result(5) for f in futs]))"""
 AWAY = "os.rename(ch.socket_path, str(ch.socket_path) + '.away')"
 BACK = "os.rename(str(ch.socket_path) + '.away', ch.socket_path)"

@@ -247,7 +247,7 @@ def test_the_stand_in_fails_on_a_malformed_oob_frame(loaded: KernelSession) -> N
     ex = loaded.execute("import asyncio\n"
                         "ch = ggb.channel\n"
                         "[asyncio.run_coroutine_threadsafe(p.send('{\"v\": 1}'), p.loop)"
-                        ".result(5) for p in list(ch._peers)]", check=False)
+                        ".result(5) for p in list(ch._relay_links)]", check=False)
     assert ex.error is None
     loaded.player.sync()  # the bad frame came before the pong on the same socket
     with pytest.raises(AssertionError, match=r"OOB frame from the kernel: unknown type None"):
