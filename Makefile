@@ -23,15 +23,15 @@ venv: $(PY)
 
 # Editable installs: Python edits need no reinstall; the stamp files redo the install
 # (and so the labextension build) when the packaging or the frontend changes.
-FRONTEND := frontend/package.json $(wildcard frontend/src/*.ts frontend/schema/*.json frontend/style/*)
+FRONTEND := frontend/package.json $(wildcard frontend/src/*.ts frontend/src/*/*.ts frontend/schema/*.json frontend/style/*)
 # The build hook skips the frontend build when a labextension exists (so an sdist with a
 # prebuilt one installs without node); remove it so that edits are always rebuilt.
 $(VENV)/.installed: pyproject.toml $(FRONTEND) | $(PY)
-	rm -rf ggbmagic/labextension
+	rm -rf ggbmagic/labextension ggbmagic/widget/static
 	$(PY) -m pip install -q -e ".[lab]"
 	touch $@
 $(VENV)/.installed-dev: pyproject.toml $(FRONTEND) | $(PY)
-	rm -rf ggbmagic/labextension
+	rm -rf ggbmagic/labextension ggbmagic/widget/static
 	$(PY) -m pip install -q -e ".[lab,test]"
 	touch $@ $(VENV)/.installed
 

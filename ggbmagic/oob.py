@@ -109,7 +109,8 @@ class OOBServer:
     def __init__(self, *, kernel_id: str, runtime_dir: Path, token: str,
                  max_frame_bytes: Callable[[], int], use_tcp: bool, proof_key: bytes | None,
                  counters: Counters, warn: RateLimitedLog, on_frame: FrameHandler,
-                 on_welcome: PeerHandler, on_close: PeerHandler) -> None:
+                 on_welcome: PeerHandler, on_close: PeerHandler,
+                 check_origin: Callable[[str | None], bool] | None = None) -> None:
         self.kernel_id = kernel_id
         self.runtime_dir = runtime_dir
         self.token = token
@@ -123,6 +124,8 @@ class OOBServer:
         self._on_frame = on_frame
         self._on_welcome = on_welcome
         self._on_close = on_close
+        #: The widget's loopback listener refuses pages from elsewhere (widget/origins.py).
+        self._check_origin = check_origin
         self._waiting_hello: deque[ServerConnection] = deque()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -188,6 +191,8 @@ class OOBServer:
         options: dict[str, Any] = {"max_size": protocol.PRE_HELLO_MAX_FRAME_BYTES,
                                    "compression": None, "ping_interval": None,
                                    "process_response": self._prove}
+        if self._check_origin is not None:
+            options["process_request"] = self._refuse_origin
         server: Server
         if self.use_tcp:
             server = await serve(self._handle, "127.0.0.1", 0, **options)
@@ -227,6 +232,17 @@ class OOBServer:
         if challenge and len(challenge) <= 128 and self._proof_key is not None:
             response.headers[protocol.RELAY_PROOF_HEADER] = protocol.relay_proof(
                 self._proof_key, self.kernel_id, challenge)
+
+    def _refuse_origin(self, connection: ServerConnection, request: Request) -> Response | None:
+        # Before the upgrade: a foreign page never reaches the token check.
+        assert self._check_origin is not None
+        origin = request.headers.get("Origin")
+        if self._check_origin(origin):
+            return None
+        self._counters.auth_failures += 1
+        self._warn.warning("ggbmagic: refused a loopback connection from origin %s",
+                           protocol.short(origin))
+        return connection.respond(403, "origin not allowed\n")
 
     # --- one connection -------------------------------------------------------------
 
