@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import math
+import os
 import secrets
 import uuid
 import weakref
@@ -31,6 +32,11 @@ from .pending import AFTER_THE_CELL, AfterTheCellError, PendingResult
 __all__ = ["GeoGebraWidget"]
 
 T = TypeVar("T")
+
+#: A self-hosted GeoGebra (a school's Math Apps Bundle) for every widget of this process,
+#: as the JupyterLab settings deployggbUrl / html5Codebase are for the panel.
+DEPLOYGGB_VARIABLE = "GGBMAGIC_DEPLOYGGB_URL"
+CODEBASE_VARIABLE = "GGBMAGIC_HTML5_CODEBASE"
 
 MODE_LOOPBACK = "loopback"
 MODE_AFTER = "after-the-cell"
@@ -59,7 +65,8 @@ class GeoGebraWidget(GeoGebra):
     *loopback* (default True) opens the kernel's loopback listener so that answers come
     while a cell runs; *allow_origins* adds page origins besides this machine's.
     ``deployggb_url`` / ``html5_codebase`` choose where GeoGebra is loaded from, as the
-    JupyterLab settings of the same names do.
+    JupyterLab settings of the same names do (default: the environment variables
+    ``GGBMAGIC_DEPLOYGGB_URL`` / ``GGBMAGIC_HTML5_CODEBASE``, else geogebra.org).
     """
 
     def __init__(self, *, app_name: str = "classic", width: int = 800, height: int = 480,
@@ -80,7 +87,8 @@ class GeoGebraWidget(GeoGebra):
         self.widget = GgbAnyWidget(
             widget_id=widget_id, token=token,
             config={"appName": app_name, "width": int(width), "height": int(height),
-                    "deployggbUrl": deployggb_url, "html5Codebase": html5_codebase,
+                    "deployggbUrl": deployggb_url or os.environ.get(DEPLOYGGB_VARIABLE, ""),
+                    "html5Codebase": html5_codebase or os.environ.get(CODEBASE_VARIABLE, ""),
                     "showToolBar": show_toolbar, "showMenuBar": show_menubar,
                     "showAlgebraInput": show_algebra_input})
         channel = Channel(kernel_id=widget_id, runtime_dir=_runtime_dir(),
