@@ -1,7 +1,8 @@
 /**
  * What the widget writes into its own state for the frontend's reactivity (marimo
  * re-runs the cells that read it) and for exported notebooks: the last applet event,
- * the values of watched objects, and a PNG of the construction. These travel as state
+ * the values of watched objects, a PNG of the construction and the construction itself
+ * (a base64 .ggb, which a reloaded page starts from). These travel as state
  * updates, which every frontend delivers between cells; a drag sends them at most every
  * STATE_THROTTLE_MS (the last one is never lost).
  */
@@ -98,6 +99,12 @@ export class WidgetState {
         this.model.set('png', png);
         changed = true;
       }
+      // The construction itself: a reloaded page builds its applet from it.
+      const ggb = readBase64(api);
+      if (ggb !== null && ggb !== this.model.get('restore')) {
+        this.model.set('restore', ggb);
+        changed = true;
+      }
     } else if (this.pngDue && this.pngTimer === undefined) {
       this.pngTimer = setTimeout(() => {
         this.pngTimer = undefined;
@@ -147,6 +154,16 @@ function readPng(api: AppletApi): string | null {
   try {
     const png = (api.getPNGBase64 as (s: number, t: boolean) => unknown).call(api, 1, false);
     return typeof png === 'string' && png.length > 0 ? png : null;
+  } catch {
+    return null;
+  }
+}
+
+function readBase64(api: AppletApi): string | null {
+  try {
+    // Without a callback GeoGebra answers at once (tests/conformance: getBase64).
+    const b64 = (api.getBase64 as () => unknown).call(api);
+    return typeof b64 === 'string' && b64.length > 0 ? b64 : null;
   } catch {
     return null;
   }
