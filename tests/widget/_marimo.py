@@ -211,7 +211,8 @@ class MarimoPage:
         return str(self.stage().get_attribute("data-mode"))
 
     def applet_id(self) -> str:
-        el_id = self.page.locator(".ggbmagic-widget-stage .ggbmagic-applet").first.get_attribute("id")
+        applet = self.page.locator(".ggbmagic-widget-stage .ggbmagic-applet").first
+        el_id = applet.get_attribute("id")
         assert el_id and el_id.endswith("_container"), el_id
         return el_id[: -len("_container")]
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
+from tests.browser.conftest import _failed as failed
 from tests.browser.conftest import (  # noqa: F401 - fixtures and hooks, used by name
     artifact_dir,
     browser,
@@ -27,7 +28,6 @@ from tests.browser.conftest import (  # noqa: F401 - fixtures and hooks, used by
     pytest_runtest_makereport,
     server,
 )
-from tests.browser.conftest import _failed as failed
 
 from ._marimo import NOTEBOOKS, MarimoPage, MarimoServer
 
@@ -43,7 +43,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def marimo_server(geogebra: str) -> Iterator[MarimoServer]:
+def marimo_server(geogebra: str) -> Iterator[MarimoServer]:  # noqa: F811
     """One ``marimo run`` of the test notebooks and the lesson (a gallery: ?file=…)."""
     srv = MarimoServer([*sorted(NOTEBOOKS.glob("*.py")), QUICKSTART], geogebra=geogebra)
     srv.start()
@@ -54,9 +54,9 @@ def marimo_server(geogebra: str) -> Iterator[MarimoServer]:
         srv.cleanup()
 
 
-def _page(request: pytest.FixtureRequest, browser: Browser, server: MarimoServer,
+def _page(request: pytest.FixtureRequest, chromium: Browser, mserver: MarimoServer,
           host: str = "127.0.0.1") -> Iterator[MarimoPage]:
-    page = MarimoPage.open(browser, server, host=host)
+    page = MarimoPage.open(chromium, mserver, host=host)
     yield page
     if failed(request):
         page.save_artifacts(artifact_dir(request))
@@ -65,6 +65,6 @@ def _page(request: pytest.FixtureRequest, browser: Browser, server: MarimoServer
 
 
 @pytest.fixture
-def marimo(request: pytest.FixtureRequest, browser: Browser,
+def marimo(request: pytest.FixtureRequest, browser: Browser,  # noqa: F811
            marimo_server: MarimoServer) -> Iterator[MarimoPage]:
     yield from _page(request, browser, marimo_server)
