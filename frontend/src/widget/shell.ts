@@ -55,7 +55,7 @@ export class WidgetShell {
 
   /** Show the applet in `el` (the newest view wins; the others say where it is). */
   attach(el: HTMLElement): void {
-    el.appendChild(this.stage);
+    placeIn(el, this.stage);
     this.views.push(el);
     this.buildIfNeeded();
     this.follower?.check();
@@ -64,11 +64,12 @@ export class WidgetShell {
   /** A view went away: keep the applet alive (it still answers) in an off-screen holder. */
   detach(el: HTMLElement): void {
     this.views = this.views.filter(v => v !== el);
-    if (this.stage.parentElement === el) {
+    if (this.stage.parentElement === el || this.stage.parentElement === hostOf(el)) {
       const next = this.views[this.views.length - 1];
       if (next) {
-        next.appendChild(this.stage);
+        placeIn(next, this.stage);
       } else {
+        this.stage.removeAttribute('slot');
         holder().appendChild(this.stage);
       }
     }
@@ -290,6 +291,38 @@ export class WidgetShell {
   private readyFrame: P.ReadyMsg | null = null;
   private maxFrameBytes = P.DEFAULT_MAX_FRAME_BYTES;
   private lastOutcome = '';
+}
+
+/**
+ * Put the stage where `el` shows it, but always in the page's light DOM. marimo renders
+ * a widget's view inside a shadow root, and GeoGebra cannot start there: its loader finds
+ * its own base URL by scanning `document.getElementsByTagName('script')` and so fetched
+ * `<page origin>/<hash>.cache.js` (404) on the real GeoGebra 5.0.745.0. So the stage goes
+ * into the shadow host's light DOM and is shown at `el` through a named slot.
+ */
+function placeIn(el: HTMLElement, stage: HTMLElement): void {
+  const host = hostOf(el);
+  if (host === null) {
+    stage.removeAttribute('slot');
+    el.appendChild(stage);
+    return;
+  }
+  let slot = el.querySelector<HTMLSlotElement>('slot[data-ggbmagic]');
+  if (!slot) {
+    slot = document.createElement('slot');
+    slot.dataset.ggbmagic = 'stage';
+    slot.name = `ggbmagic-${Math.random().toString(36).slice(2, 10)}`;
+    slot.style.display = 'block';
+    el.appendChild(slot);
+  }
+  stage.slot = slot.name;
+  host.appendChild(stage);
+}
+
+/** The shadow host `el` lives under, or null in the light DOM. */
+function hostOf(el: HTMLElement): Element | null {
+  const root = el.getRootNode();
+  return typeof ShadowRoot !== 'undefined' && root instanceof ShadowRoot ? root.host : null;
 }
 
 /** An off-screen element with a size, where a widget without a view keeps its applet. */
