@@ -18,6 +18,7 @@ from .errors import GgbError
 from .events import EventLog
 from .magics import GgbMagics
 from .paths import kernel_id_from_connection_file
+from .transport.upcomm import UpComms
 
 log = logging.getLogger("ggbmagic")
 
@@ -28,6 +29,7 @@ class Loaded:
     magics: GgbMagics
     channel: Channel | None
     link: CommLink | None
+    up: UpComms | None = None
 
 
 _loaded: Loaded | None = None
@@ -104,6 +106,9 @@ def load(shell: Any) -> None:
 
         raise UsageError(f"{exc}. ggbmagic could not start; the magics are not active.") from None
     atexit.register(channel.stop)
+    # Browser → kernel over a comm, for kernels the relay cannot reach (transport/).
+    up = UpComms(channel, lambda: channel.token, lambda: channel.max_frame_bytes)
+    up.register()
     link.hello()  # opens the comm: the browser builds the panel and connects back
     magics.geogebra = GeoGebra(channel, settings=magics)
     _active.set_active(channel, magics)
@@ -113,7 +118,7 @@ def load(shell: Any) -> None:
         magics.geogebra.inline.show()
     if magics.variable:
         shell.push({magics.variable: magics.geogebra}, interactive=False)
-    _loaded = Loaded(shell, magics, channel, link)
+    _loaded = Loaded(shell, magics, channel, link, up)
 
 
 def unload(shell: Any) -> None:
@@ -127,6 +132,8 @@ def unload(shell: Any) -> None:
             shell.events.unregister("post_run_cell", loaded.magics.geogebra.inline.post_run_cell)
     loaded.magics.geogebra = None
     loaded.magics.unloaded = True
+    if loaded.up is not None:
+        loaded.up.close()
     if loaded.channel is not None:
         loaded.channel.stop()
         atexit.unregister(loaded.channel.stop)

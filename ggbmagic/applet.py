@@ -24,7 +24,7 @@ from .applet_files import PicturesAndFiles
 from .channel import Channel, ChannelState
 from .dispatch import DEFAULT_MAXLEN, MainThreadDispatcher
 from .display import CommandResult, ObjectTable, ScriptResult, Status, as_object_list
-from .errors import GgbError, GgbTimeoutError, NoFrontendError, NoPlaceError
+from .errors import AfterCellError, GgbError, GgbTimeoutError, NoFrontendError, NoPlaceError
 from .ggbfile import atomic_write, check_ggb
 from .inline import InlineOutputs
 from .replies import (
@@ -38,6 +38,9 @@ from .replies import (
     script_post,
 )
 from .script import ScriptLine
+from .transport.aftercell import Deferred, send_after_cell
+from .transport.doctor import Doctor, DoctorFacts
+from .transport.upcomm import kernel_offers_subshells
 from .values import as_number, judge_value
 
 # Names that moved (check_ggb, atomic_write: ggbfile; GgbScriptError: replies) stay
@@ -173,15 +176,34 @@ class GeoGebra(PicturesAndFiles, EventsAndCallbacks):
         if where == "inline" and not self._channel.placement.get("hosted"):
             self.inline.show_once()
 
-    def _run(self, msg: protocol.Request, post: Callable[[Any], T], timeout: float) -> T:
+    def _run(self, msg: protocol.Request, post: Callable[[Any], T], timeout: float,
+             defer: str | None = None) -> T:
+        """Send *msg*, wait for its answer, return ``post(answer)``.
+
+        On the after-cell path (transport/aftercell.py) a request named by *defer* is
+        sent and answered into a placeholder output after the cell (a
+        :class:`Deferred` is returned); any other raises :class:`AfterCellError` at once.
+        """
         self._ready()
+        if not self._channel.answers_during_cell():
+            self._after_cell_only(defer or _what(msg))
+            return cast(T, send_after_cell(self._channel, protocol.with_timeout(msg, timeout),
+                                           post, cast(str, defer)))
         return post(self._channel.request(protocol.with_timeout(msg, timeout), timeout))
+
+    def _after_cell_only(self, what: str, deferrable: bool = True) -> None:
+        """Raise :class:`AfterCellError` unless *what* may be answered after the cell."""
+        if not deferrable or what.startswith("ggb."):
+            raise AfterCellError(what, self._channel.ladder_summary())
 
     async def _arun(self, msg: protocol.Request, post: Callable[[Any], T], timeout: float) -> T:
         if not (self._channel.state is ChannelState.READY and self._channel.peers):
             await asyncio.to_thread(self._ready)
         else:
             self._check_placement()
+        if not self._channel.answers_during_cell():
+            # Awaiting does not end the cell: the answer could never come in time.
+            raise AfterCellError(f"await ggb.{_what(msg)}", self._channel.ladder_summary())
         fut = self._channel.submit(protocol.with_timeout(msg, timeout))
         try:
             result = await asyncio.wait_for(asyncio.wrap_future(fut), timeout)
@@ -202,7 +224,7 @@ class GeoGebra(PicturesAndFiles, EventsAndCallbacks):
             1.0
         """
         return self._run(command_msg(text), command_post(text),
-                         self._timeout(timeout))
+                         self._timeout(timeout), defer="command")
 
     async def acommand(self, text: str, *, timeout: float | None = None) -> CommandResult:
         """``await`` twin of :meth:`command`."""
@@ -228,7 +250,7 @@ class GeoGebra(PicturesAndFiles, EventsAndCallbacks):
             return ScriptResult([], total=0)
         check = stop_on_error if check is None else check
         return self._run(script_msg(lines, stop_on_error), script_post(lines, check),
-                         self._script_timeout(lines, timeout))
+                         self._script_timeout(lines, timeout), defer="script")
 
     async def ascript(self, source: Source, *, stop_on_error: bool = True,
                       check: bool | None = None, timeout: float | None = None) -> ScriptResult:
@@ -249,7 +271,8 @@ class GeoGebra(PicturesAndFiles, EventsAndCallbacks):
             >>> ggb.call("getValueString", "A")   # doctest: +SKIP
             'A = (1, 2)'
         """
-        return self._run(call_msg(method, args), _identity, self._timeout(timeout))
+        return self._run(call_msg(method, args), _identity, self._timeout(timeout),
+                         defer=f"ggb.call({method!r})")
 
     async def acall(self, method: str, *args: Any, timeout: float | None = None) -> Any:
         """``await`` twin of :meth:`call`."""
@@ -275,6 +298,9 @@ class GeoGebra(PicturesAndFiles, EventsAndCallbacks):
             >>> ggb.value("d")   # doctest: +SKIP
             5.0
         """
+        self._ready()
+        if not self._channel.answers_during_cell():
+            raise AfterCellError(f"ggb.value({name!r})", self._channel.ladder_summary())
         number = as_number(self.call("getValue", name))
         if math.isnan(number) or number == 0.0:
             # 0 is also GeoGebra's answer for a missing name, NaN for a point or a text.
@@ -320,7 +346,8 @@ class GeoGebra(PicturesAndFiles, EventsAndCallbacks):
 
     def clear(self) -> None:
         """Start an empty construction."""
-        self.call("newConstruction")
+        self._run(call_msg("newConstruction", ()), _identity, self._timeout(None),
+                  defer="clear")
 
     def xml(self, name: str | None = None) -> str:
         """The construction's XML, or one object's."""
@@ -337,11 +364,15 @@ class GeoGebra(PicturesAndFiles, EventsAndCallbacks):
         """
         ch = self._channel
         kernel_id, counters = ch.kernel_id, ch.counters.as_dict()
-        if not (ch.state is ChannelState.READY and ch.peers):
+        path = ch.path.value if ch.path else ""
+        if not (ch.state is ChannelState.READY and ch.peers) or not ch.answers_during_cell():
+            advice = _STATE_ADVICE.get(ch.state, _STATE_ADVICE[None])
+            if ch.peers and not ch.answers_during_cell():
+                advice = ("The panel answers only after each cell (after-cell path): "
+                          "`%ggb --doctor` says why and what to do.")
             return Status(state=ch.state.value, connected=False, kernel_id=kernel_id,
                           applet=dict(ch.applet), counters=counters,
-                          callbacks_dropped=self._main.dropped,
-                          message=_STATE_ADVICE.get(ch.state, _STATE_ADVICE[None]))
+                          callbacks_dropped=self._main.dropped, message=advice, path=path)
         start = time.perf_counter()
         info = ch.request(protocol.ping(), self._timeout(None))
         rtt = (time.perf_counter() - start) * 1000
@@ -349,7 +380,24 @@ class GeoGebra(PicturesAndFiles, EventsAndCallbacks):
         applet = dict(ch.applet) | {k: info[k] for k in ("version", "appName") if k in info}
         return Status(state="ready", connected=True, kernel_id=kernel_id, applet=applet,
                       rtt_ms=rtt, objects=info.get("objects"), counters=counters,
-                      callbacks_dropped=self._main.dropped)
+                      callbacks_dropped=self._main.dropped, path=path)
+
+    def doctor(self) -> Doctor:
+        """Which path the panel answers on, why not the others, the round trip, and what
+        to do about each missing piece (``%ggb --doctor``). Never waits for a browser."""
+        ch = self._channel
+        rtt = None
+        if ch.state is ChannelState.READY and ch.answers_during_cell():
+            try:
+                start = time.perf_counter()
+                ch.request(protocol.ping(), self._timeout(None))
+                rtt = (time.perf_counter() - start) * 1000
+            except GgbError:
+                rtt = None
+        return Doctor(DoctorFacts(
+            path=ch.path, kernel_subshells=kernel_offers_subshells(_kernel()),
+            ipykernel=_ipykernel_version(), browser=dict(ch.ladder), rtt_ms=rtt,
+            relay_listening=ch.running), kernel_id=ch.kernel_id)
 
     def open(self, app_name: str | None = None, placement: str | None = None) -> None:
         """Open (or reveal) the GeoGebra applet; *app_name* switches app (e.g. 'geometry').
@@ -384,3 +432,28 @@ class GeoGebra(PicturesAndFiles, EventsAndCallbacks):
 
 def _identity(value: Any) -> Any:
     return value
+
+
+def _kernel() -> Any:
+    from IPython import get_ipython
+
+    return getattr(get_ipython(), "kernel", None)
+
+
+def _ipykernel_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ipykernel")
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def _what(msg: protocol.Request) -> str:
+    """How a request is named in the after-cell error (``ggb.value`` and friends)."""
+    if msg["type"] == "call":
+        return f"ggb.call({msg.get('method')!r})"
+    return f"ggb.{msg['type']}"
+
+
+__all__ += ["Deferred"]

@@ -38,6 +38,8 @@ from .events import Event, EventLog
 from .oob import AUTH_TIMEOUT, HARD_LIMIT_FACTOR, Counters, OOBServer, tcp_from_environment
 from .protocol import short
 from .ratelog import RateLimitedLog
+from .transport.link import DESCRIPTION, RANK, Link, LinkPath
+from .transport.relay import RelayLink
 
 __all__ = ["AUTH_TIMEOUT", "HARD_LIMIT_FACTOR", "Channel", "ChannelState", "CommLink",
            "Counters", "Sender"]
@@ -48,6 +50,12 @@ NO_FRONTEND_HINT = (
     "ggbmagic needs JupyterLab 4 with the ggbmagic extension: check that "
     "`jupyter labextension list` shows ggbmagic enabled and reload the browser page. "
     "If the GeoGebra panel was closed, run `%ggb --open`."
+)
+
+NO_PATH_HINT = (
+    "If the panel is open, this kernel may be one the server's relay cannot reach (a "
+    "remote kernel) with kernel subshells off: its page answers only after the cell, so "
+    "run the next command in a new cell, and see `%ggb --doctor`."
 )
 
 Sender = Callable[[dict[str, Any]], None]
@@ -105,7 +113,14 @@ class Channel:
         self._state = ChannelState.IDLE
         self._failure: tuple[str, str] = ("", "")
         self._closed_reason = ""
-        self._peers: set[ServerConnection] = set()
+        # Live links to browsers, in arrival order (transport/link.py); the relay's are
+        # also found by their connection.
+        self._links: list[Link] = []
+        self._relay_links: dict[ServerConnection, RelayLink] = {}
+        #: The browser's last `ladder` frame: its view of the paths (for --doctor).
+        self.ladder: dict[str, Any] = {}
+        #: The path the last request waited on, named by timeouts.
+        self.last_path: LinkPath | None = None
         # Refused frames are counted; only a few warnings a minute reach the notebook.
         self._warn = RateLimitedLog(log)
         self._server = OOBServer(
@@ -166,14 +181,49 @@ class Channel:
     # --- the socket thread --------------------------------------------------------------
 
     def _on_welcome(self, ws: ServerConnection) -> None:
+        link = RelayLink(ws, self._server.loop, carries_requests=False)
         with self._cond:
-            self._peers.add(ws)
+            self._relay_links[ws] = link
+        self.link_up(link)
+
+    # --- links (transport/link.py): any thread ---------------------------------------
+
+    def link_up(self, link: Link) -> None:
+        """A browser is there on *link* (it proved the token)."""
+        with self._cond:
+            if link not in self._links:
+                self._links.append(link)
             self.counters.connections += 1
             if self._state in (ChannelState.IDLE, ChannelState.DISCONNECTED):
                 self._state = ChannelState.CONNECTED
             self._cond.notify_all()
 
-    def _on_frame(self, frame: str | bytes) -> str | None:
+    def receive(self, link: Link, frame: str | bytes) -> str | None:
+        """One browser → kernel frame that arrived on *link*; the answer, if any."""
+        return self._on_frame(frame, link)
+
+    @property
+    def links(self) -> list[Link]:
+        with self._cond:
+            return list(self._links)
+
+    @property
+    def best_link(self) -> Link | None:
+        """The live link requests wait on: the best rung of the ladder."""
+        with self._cond:
+            return min(self._links, key=lambda ln: RANK[ln.path], default=None)
+
+    @property
+    def path(self) -> LinkPath | None:
+        link = self.best_link
+        return None if link is None else link.path
+
+    def answers_during_cell(self) -> bool:
+        """Whether a request sent now can be answered before the running cell ends."""
+        link = self.best_link
+        return link is not None and link.answers_during_cell
+
+    def _on_frame(self, frame: str | bytes, link: Link | None = None) -> str | None:
         """Handle one authenticated frame; return the encoded answer or None. Never raises.
 
         The answer is encoded here, inside the error handling, so that nothing the
@@ -187,7 +237,7 @@ class Channel:
             self._warn.warning("ggbmagic: refused a frame from the browser: %s", exc.message)
             return protocol.encode(protocol.error(exc.code, exc.message))
         try:
-            answer = self._dispatch(msg)
+            answer = self._dispatch(msg, link)
             return None if answer is None else protocol.encode(answer)
         except Exception:
             self.counters.malformed += 1
@@ -196,7 +246,8 @@ class Channel:
             return protocol.encode(protocol.error(
                 "malformed", "the kernel could not handle this frame"))
 
-    def _dispatch(self, msg: protocol.BrowserToKernel) -> dict[str, Any] | None:
+    def _dispatch(self, msg: protocol.BrowserToKernel,
+                  link: Link | None = None) -> dict[str, Any] | None:
         if msg["type"] == "reply":
             with self._cond:
                 fut = self._pending.pop(msg["id"], None)
@@ -243,6 +294,14 @@ class Channel:
                 self._cond.notify_all()
         elif msg["type"] == "heartbeat":
             return protocol.pong(msg["time"])
+        elif msg["type"] == "ladder":
+            with self._cond:
+                self.ladder = dict(msg)
+                if isinstance(link, RelayLink) or link is None:
+                    # None: the OOB server's own frames (on_frame) are the relay's.
+                    for relay in self._relay_links.values():
+                        relay.carries_requests = bool(msg.get("requests"))
+
         elif msg["type"] == "error":
             self.counters.browser_errors += 1
             self._warn.warning("ggbmagic: the browser reported %s: %s",
@@ -254,8 +313,16 @@ class Channel:
 
     def _on_disconnect(self, ws: ServerConnection) -> None:
         with self._cond:
-            self._peers.discard(ws)
-            lost = not self._peers and self._state in (ChannelState.CONNECTED,
+            link = self._relay_links.pop(ws, None)
+        if link is not None:
+            self.link_down(link)
+
+    def link_down(self, link: Link) -> None:
+        """The browser on *link* went away; with no link left, waiting requests fail."""
+        with self._cond:
+            if link in self._links:
+                self._links.remove(link)
+            lost = not self._links and self._state in (ChannelState.CONNECTED,
                                                          ChannelState.READY)
             if lost:
                 self._state = ChannelState.DISCONNECTED
@@ -284,7 +351,7 @@ class Channel:
         """Forget a closed panel or a failed load, so the next request asks again."""
         with self._cond:
             if self._state in (ChannelState.CLOSED, ChannelState.FAILED):
-                self._state = (ChannelState.CONNECTED if self._peers
+                self._state = (ChannelState.CONNECTED if self._links
                                else ChannelState.DISCONNECTED)
 
     def mark_rebuilding(self) -> None:
@@ -301,26 +368,31 @@ class Channel:
         *ready_timeout*, and the closed/failed errors at once.
         """
         with self._cond:
-            if self._state is ChannelState.READY and self._peers:
+            if self._state is ChannelState.READY and self._links:
                 return
             self._raise_for_state()
-            ask = not self._peers
+            if self._links and not self.answers_during_cell():
+                # The after-cell path: `ready` cannot arrive during this cell; the page
+                # queues requests until its applet is ready (transport/aftercell.py).
+                return
+            ask = not self._links
         if ask:
             self._hello()
         start = time.monotonic()
         with self._cond:
             while True:
-                if self._state is ChannelState.READY and self._peers:
+                if self._state is ChannelState.READY and self._links:
                     return
                 self._raise_for_state()
                 elapsed = time.monotonic() - start
                 # Two deadlines: a browser must connect soon (else there is no frontend),
                 # GeoGebra may then take longer to load from the network.
-                deadline = ready_timeout if self._peers else connect_timeout
-                if elapsed >= deadline and not self._peers:
+                deadline = ready_timeout if self._links else connect_timeout
+                if elapsed >= deadline and not self._links:
                     raise NoFrontendError(
-                        f"No GeoGebra panel connected within {connect_timeout:g} s. "
-                        + NO_FRONTEND_HINT
+                        f"No GeoGebra panel connected within {connect_timeout:g} s on any "
+                        "path (nothing came through the relay, no comm on a kernel "
+                        "subshell). " + NO_FRONTEND_HINT + " " + NO_PATH_HINT
                     )
                 if elapsed >= deadline:
                     raise GgbTimeoutError(
@@ -347,12 +419,21 @@ class Channel:
             self._raise_for_state()
             self._pending[msg["id"]] = fut
         try:
-            self._send(dict(msg))
+            self._send_request(msg)
         except Exception:
             with self._cond:
                 self._pending.pop(msg["id"], None)
             raise
         return fut
+
+    def _send_request(self, msg: protocol.Request) -> None:
+        # Requests over the open socket: the best link carries the request when it can
+        # (the relay, once the browser said it takes them); else the comm (IOPub).
+        link = self.best_link
+        self.last_path = None if link is None else link.path
+        if link is not None and link.send_text(protocol.encode(dict(msg))):
+            return
+        self._send(dict(msg))
 
     def forget(self, request_id: str) -> None:
         """Stop waiting for *request_id* (its late reply will be counted as unknown)."""
@@ -366,8 +447,9 @@ class Channel:
             return fut.result(timeout)
         except concurrent.futures.TimeoutError:
             raise GgbTimeoutError(
-                f"GeoGebra did not answer within {timeout:g} s. If the browser tab is open, "
-                "GeoGebra may be busy: raise the timeout (`%ggb --timeout 30 ...` or "
+                f"GeoGebra did not answer within {timeout:g} s on {self.path_description()}. "
+                "If the browser tab is open, GeoGebra may be busy: raise the timeout "
+                "(`%ggb --timeout 30 ...` or "
                 "`%config GgbMagics.timeout = 30`); if the tab was closed, reopen the notebook."
             ) from None
         finally:
@@ -377,9 +459,29 @@ class Channel:
         """Send a message that has no reply (``open``)."""
         self._send(msg)
 
+    def ladder_summary(self) -> str:
+        """Why the page answers only after the cell, from the browser's `ladder` frame."""
+        facts = self.ladder
+        parts = []
+        relay = facts.get("relay")
+        if isinstance(relay, str) and relay:
+            parts.append(f"relay: {relay}")
+        if facts.get("supports_subshells") is False:
+            parts.append("the kernel offers no subshells (ipykernel < 7)")
+        elif facts.get("comms_over_subshells") == "disabled":
+            parts.append("comms over subshells are disabled in the page's settings")
+        return "; ".join(protocol.short(p, 200) for p in parts)
+
+    def path_description(self, path: LinkPath | None = None) -> str:
+        """How the path a request waited on is named in errors."""
+        path = path or self.last_path or self.path
+        if path is None:
+            return "no path (no browser connected)"
+        return f"the {path.value} path ({DESCRIPTION[path]}; `%ggb --doctor` explains)"
+
     @property
     def peers(self) -> int:
-        return len(self._peers)
+        return len(self._links)
 
     @property
     def pending(self) -> int:

@@ -336,6 +336,8 @@ class Status(RichRepr):
     counters: dict[str, int] = field(default_factory=dict)
     message: str = ""
     callbacks_dropped: int = 0
+    #: The transport path in use (relay, subshell, after-cell; ggbmagic/transport/).
+    path: str = ""
     #: The widget's way back (ggbmagic.widget): "loopback", "after-the-cell", …
     mode: str = ""
 
@@ -349,6 +351,8 @@ class Status(RichRepr):
         if self.applet:
             table.add_row("applet", plain(f"{self.applet.get('appName', '?')} "
                                           f"{self.applet.get('version', '')}".strip()))
+        if self.path:
+            table.add_row("path", plain(f"{self.path} (`%ggb --doctor` explains)"))
         if self.rtt_ms is not None:
             table.add_row("round trip", f"{self.rtt_ms:.2f} ms")
         if self.objects is not None:

@@ -87,3 +87,24 @@ class GgbValueTypeError(GgbError, TypeError):
                          f"Use {instead}.")
         self.name = name
         self.kind = kind
+
+
+#: What to do when the panel can only answer after the cell (the after-cell path).
+AFTER_CELL_FIX = (
+    "Split the cell (run what needs the answer in the next cell), or let the page answer "
+    "during a cell: enable kernel subshells (JupyterLab ≥ 4.4 or Notebook 7: Settings → "
+    "Kernels → Kernel Comms over subshells; a kernel with ipykernel ≥ 7). "
+    "`%ggb --doctor` shows which path is in use and why."
+)
+
+
+class AfterCellError(GgbError):
+    """The request needs GeoGebra's answer inside the running cell, but the only path to
+    the panel answers after the cell (subshells off, or ipykernel < 7, and no relay)."""
+
+    def __init__(self, what: str, why: str = "") -> None:
+        because = f" ({why})" if why else ""
+        super().__init__(
+            f"{what} needs GeoGebra's answer inside this cell, but this kernel's panel can "
+            f"only answer after the cell ends: the after-cell path{because}. "
+            + AFTER_CELL_FIX)

@@ -37,7 +37,7 @@ NEEDS_FRONTEND = (
 # Options of %ggb / %%ggb, for splitting the line before the verbatim GeoGebra command.
 _VALUED = {"-t", "--timeout", "--app", "--scale", "-o", "--output", "--load", "--save"}
 _FLAGS = {"-q", "--quiet", "--open", "--inline", "--panel", "--png", "--svg", "--transparent",
-          "--continue", "--clear", "-h", "--help"}
+          "--continue", "--clear", "-h", "--help", "--doctor"}
 
 
 @contextmanager
@@ -118,6 +118,8 @@ class GgbMagics(Magics, Configurable):
     @argument("-t", "--timeout", type=float, help="seconds to wait for GeoGebra's answer")
     @argument("-q", "--quiet", action="store_true", help="return nothing (errors still show)")
     @argument("--open", action="store_true", help="open (or reveal) the GeoGebra panel")
+    @argument("--doctor", action="store_true",
+              help="which path answers (relay, subshell, after-cell), why, and fix-its")
     @argument("--inline", action="store_true",
               help="open the applet in this cell's output (implies --open)")
     @argument("--panel", action="store_true",
@@ -144,6 +146,7 @@ class GgbMagics(Magics, Configurable):
             %ggb                                  # connection status
             %ggb --png                            # a snapshot of the construction
             %ggb --open --app geometry            # (re)open the panel
+            %ggb --doctor                         # which path answers, and why
             %ggb --open --inline                  # the applet in this cell's output
             %ggb --save lesson.ggb / --load lesson.ggb
 
@@ -194,6 +197,8 @@ class GgbMagics(Magics, Configurable):
     def _run_line(self, args: Any, command: str) -> Any:
         ggb = self._ggb()
         timeout = self._timeout(args)
+        if args.doctor:
+            return self._finish(args, ggb.doctor())
         if args.inline and args.panel:
             raise UsageError("choose one place: --inline (in this cell) or --panel (beside "
                              "the notebook)")

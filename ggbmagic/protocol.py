@@ -284,6 +284,22 @@ class HeartbeatMsg(TypedDict):
     time: float
 
 
+class LadderMsg(TypedDict):
+    """The browser's view of the transport ladder (docs/protocol.md, "The ladder")."""
+
+    v: int
+    type: Literal["ladder"]
+    #: The path this page answers on: relay, subshell, loopback or after-cell.
+    path: str
+    #: On the relay: the page takes requests on the socket too.
+    requests: NotRequired[bool]
+    #: Why the relay is not used ("" when it is), e.g. "HTTP 503: … no local connection file".
+    relay: NotRequired[str]
+    #: The kernel connection's commsOverSubshells setting, and whether the kernel offers them.
+    comms_over_subshells: NotRequired[str]
+    supports_subshells: NotRequired[bool]
+
+
 class ErrorMsg(TypedDict):
     v: int
     type: Literal["error"]
@@ -293,7 +309,7 @@ class ErrorMsg(TypedDict):
 
 BrowserToKernel = (
     ClientHelloMsg | ReadyMsg | LoadFailedMsg | ClosedMsg | ReplyMsg | EventMsg
-    | HeartbeatMsg | ErrorMsg | PlacementMsg
+    | HeartbeatMsg | ErrorMsg | PlacementMsg | LadderMsg
 )
 
 # The fields each browser message must carry, with their JSON types.
@@ -307,6 +323,7 @@ _REQUIRED: dict[str, dict[str, tuple[type, ...]]] = {
     "event": {"events": (list,)},
     "heartbeat": {"time": (int, float)},
     "error": {"code": (str,), "message": (str,)},
+    "ladder": {"path": (str,)},
 }
 BROWSER_TYPES = frozenset(_REQUIRED)
 

@@ -31,6 +31,7 @@ import { RelayConnection } from './relay';
 import { RequestQueue, replyText } from './requests';
 import { resizeApplet } from './sizing';
 import { Stage } from './stage';
+import { Ladder } from './transport/ladder';
 
 export class KernelBridge {
   constructor(
@@ -40,8 +41,18 @@ export class KernelBridge {
     this.relay = new RelayConnection({
       kernelId,
       server: () => this.host.server(),
-      token: () => (this.disposed || this.userClosed ? null : this.token),
-      keepWhileDown: () => !this.gone && !this.userClosed
+      token: () =>
+        this.disposed || this.userClosed || this.ladder.relayBlocked ? null : this.token,
+      keepWhileDown: () => !this.gone && !this.userClosed,
+      // Requests over the open socket (transport/ladder.ts).
+      request: req => this.onRequest(req)
+    });
+    this.ladder = new Ladder({
+      kernelId,
+      relay: this.relay,
+      kernel: () => this.host.kernel(kernelId),
+      server: () => this.host.server(),
+      linkUp: () => this.onLinkUp()
     });
     this.relay.welcomed.connect((_, msg) => this.onWelcome(msg));
     this.relay.unauthorized.connect(() => {
@@ -55,7 +66,7 @@ export class KernelBridge {
       activity: this.activity,
       reply: (id, outcome) => this.reply(id, outcome)
     });
-    this.coalescer = new EventCoalescer(events => this.relay.send(P.eventFrame(events)));
+    this.coalescer = new EventCoalescer(events => this.ladder.send(P.eventFrame(events)));
     this.stage = new Stage(kernelId);
     this.stage.resized.connect((_, size) => this.onResize(size));
     this.arr = new Arrangement({
@@ -215,7 +226,7 @@ export class KernelBridge {
     this.relay.close(1000, 'kernel gone');
     // Nobody waits for these any more: the kernel that asked is gone.
     this.requests.clear();
-    this.relay.clearOutbox();
+    this.ladder.clearOutbox();
     this.arr.showStatus(v => v.showNotice(reason));
   }
 
@@ -224,6 +235,7 @@ export class KernelBridge {
       return;
     }
     this.disposed = true;
+    this.ladder.dispose();
     this.relay.dispose();
     this.coalescer.dispose();
     this.slot.destroy();
@@ -271,6 +283,7 @@ export class KernelBridge {
     }
     this.ensureApplet();
     this.relay.close(1000, 'new hello');
+    this.ladder.start(msg.token); // the transport ladder chooses anew (transport/)
     this.relay.connectIfNeeded();
   }
 
@@ -281,7 +294,7 @@ export class KernelBridge {
 
   private protocolError(code: P.ErrorCode, message: string, data: unknown): void {
     console.error(`ggbmagic: refused a comm message (${code}): ${message}`, data);
-    this.relay.send(P.error(code, message));
+    this.ladder.send(P.error(code, message));
     const type = (data as { type?: unknown } | null)?.type;
     if (code === 'bad_version' && type === 'hello') {
       this.arr.showStatus(v => v.showFailed(
@@ -293,8 +306,8 @@ export class KernelBridge {
 
   private announcePlacement(): void {
     const frame = this.arr.placementFrame();
-    if (this.relay.isWelcomed && frame) {
-      this.relay.sendNow(frame);
+    if (this.ladder.isUp && frame) {
+      this.ladder.sendNow(frame);
     }
   }
 
@@ -358,11 +371,11 @@ export class KernelBridge {
   private onPanelClosed(): void {
     this.userClosed = true;
     this.coalescer.flush(true);
-    this.relay.sendNow(P.closed('panel closed'));
+    this.ladder.sendNow(P.closed('panel closed'));
     this.relay.close(1000, 'panel closed');
     // The kernel fails what it waits for when it reads `closed`.
     this.requests.clear();
-    this.relay.clearOutbox();
+    this.ladder.clearOutbox();
     this.slot.destroy();
     this.arr.forgetPanel();
   }
@@ -393,7 +406,16 @@ export class KernelBridge {
   private reply(id: string, outcome: Outcome): void {
     // Events a command caused go first, so the kernel sees them with its answer.
     this.coalescer.flush(true);
-    this.relay.sendText(replyText(id, outcome, this.maxFrameBytes));
+    this.ladder.sendText(replyText(id, outcome, this.maxFrameBytes));
+  }
+
+  /** A request the kernel sent on the OOB socket (requests over the open socket). */
+  private onRequest(req: P.Request): void {
+    if (this.disposed) {
+      return;
+    }
+    this.touched = true;
+    this.enqueue(req);
   }
 
   // --- the OOB socket (relay.ts) ----------------------------------------------------
@@ -402,6 +424,11 @@ export class KernelBridge {
     if (msg.max_frame_bytes > 0) {
       this.maxFrameBytes = msg.max_frame_bytes;
     }
+    this.ladder.relayWelcomed(); // says `ladder` first: requests may then come on the socket
+  }
+
+  /** A link came up (the relay welcomed us, or a comm link opened). */
+  private onLinkUp(): void {
     this.arr.view?.showNotice(null);
     this.announcePlacement();
     this.announce();
@@ -409,15 +436,17 @@ export class KernelBridge {
 
   /** Tell the kernel where the applet stands (after welcome, load, rebuild, failure). */
   private announce(): void {
-    const frame = this.relay.isWelcomed ? this.slot.stateFrame() : null; // else said on welcome
+    const frame = this.ladder.isUp ? this.slot.stateFrame() : null; // else said on link up
     if (frame) {
-      this.relay.sendNow(frame);
+      this.ladder.sendNow(frame);
     }
   }
 
   private readonly comms: KernelComms;
   private readonly slot: AppletSlot;
   private readonly relay: RelayConnection;
+  /** Which link carries this page's frames: relay, comm over a subshell, after-cell. */
+  private readonly ladder: Ladder;
   private readonly requests: RequestQueue;
   private readonly coalescer: EventCoalescer;
   /** Where the applet lives; it moves between the panel and inline views. */

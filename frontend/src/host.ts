@@ -2,6 +2,8 @@
  * What a kernel's bridge needs from JupyterLab (index.ts provides it), the user's
  * settings, and the applet configuration they give together with the kernel's wishes.
  */
+import type { Kernel } from '@jupyterlab/services';
+
 import type { AppletConfig } from './loader';
 import type { GeoGebraPanel, Size } from './panel';
 import type { PlaceResult } from './placement';
@@ -31,8 +33,10 @@ export const DEFAULT_SETTINGS: GgbSettings = {
 
 /** What the bridge needs from JupyterLab; index.ts provides it. */
 export interface BridgeHost {
-  /** `serverSettings.wsUrl` and `.token` of the kernel connection. */
-  server(): { wsUrl: string; token: string };
+  /** `serverSettings.wsUrl`, `.baseUrl` and `.token` of the kernel connection. */
+  server(): { wsUrl: string; baseUrl: string; token: string };
+  /** A live connection to the kernel (the comm links of transport/), or null. */
+  kernel(kernelId: string): Kernel.IKernelConnection | null;
   settings(): GgbSettings;
   /** Resolves once the settings registry has answered (or failed). */
   readonly settingsLoaded: Promise<void>;

@@ -64,7 +64,15 @@ function activate(
   const host: BridgeHost = {
     server: () => {
       const s = app.serviceManager.serverSettings;
-      return { wsUrl: s.wsUrl, token: s.token };
+      return { wsUrl: s.wsUrl, baseUrl: s.baseUrl, token: s.token };
+    },
+    kernel: kernelId => {
+      for (const k of connections.get(kernelId) ?? []) {
+        if (!k.isDisposed) {
+          return k;
+        }
+      }
+      return null;
     },
     settings: () => settings,
     settingsLoaded,

@@ -217,7 +217,23 @@ export interface ErrorMsg extends Versioned {
   message: string;
 }
 
+/** The paths of the transport ladder (docs/architecture.md, "The transport ladder"). */
+export type LinkPath = 'relay' | 'subshell' | 'loopback' | 'after-cell';
+
+/** The browser's view of the ladder, sent on the link it answers on. */
+export interface LadderMsg extends Versioned {
+  type: 'ladder';
+  path: LinkPath;
+  /** On the relay: the page takes requests on the socket too. */
+  requests?: boolean;
+  /** Why the relay is not used ("" when it is). */
+  relay?: string;
+  comms_over_subshells?: string;
+  supports_subshells?: boolean;
+}
+
 export type BrowserToKernel =
+  | LadderMsg
   | ClientHelloMsg
   | ReadyMsg
   | LoadFailedMsg
@@ -460,6 +476,37 @@ export function replyError(id: string, error: string): ReplyMsg {
 export function eventFrame(events: EventItem[]): EventMsg {
   return { v: PROTOCOL_VERSION, type: 'event', events };
 }
+
+export function ladder(
+  path: LinkPath,
+  facts: Omit<LadderMsg, 'v' | 'type' | 'path'>
+): LadderMsg {
+  return { v: PROTOCOL_VERSION, type: 'ladder', path, ...facts };
+}
+
+/**
+ * A request the kernel sent on the OOB socket ("requests over the open socket"), or
+ * null for any other frame (welcome, pong, error: parseOobFrame's business).
+ */
+export function parseRequestFrame(text: string): Parsed<Request> | null {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const type = (data as { type?: unknown } | null)?.type;
+  if (typeof type !== 'string' || !REQUEST_TYPES.has(type)) {
+    return null;
+  }
+  const parsed = parseKernelMessage(data);
+  if (!parsed.ok) {
+    return parsed;
+  }
+  return isRequest(parsed.msg) ? { ok: true, msg: parsed.msg } : null;
+}
+
+const REQUEST_TYPES = new Set(['command', 'batch', 'call', 'snapshot', 'ping']);
 
 export function heartbeat(time: number): HeartbeatMsg {
   return { v: PROTOCOL_VERSION, type: 'heartbeat', time };

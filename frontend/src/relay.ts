@@ -27,6 +27,8 @@ export interface RelayOptions {
   token(): string | null;
   /** Whether frames sent while the socket is down are kept for the next connection. */
   keepWhileDown(): boolean;
+  /** A request the kernel sent on this socket (requests over the open socket). */
+  request?(req: P.Request): void;
 }
 
 export class RelayConnection {
@@ -173,6 +175,15 @@ export class RelayConnection {
     try {
       if (typeof data !== 'string') {
         this.sendNow(P.error('malformed', 'binary frames are not part of the protocol'));
+        return;
+      }
+      const request = this.options.request && this.state === 'welcomed' ? P.parseRequestFrame(data) : null;
+      if (request !== null) {
+        if (request.ok) {
+          this.options.request!(request.msg);
+        } else {
+          this.sendNow(P.error(request.code, request.message));
+        }
         return;
       }
       const parsed = P.parseOobFrame(data);

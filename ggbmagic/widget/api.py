@@ -21,10 +21,9 @@ from typing import Any, TypeVar, cast
 
 from .. import _active, protocol
 from ..applet import DefaultSettings, GeoGebra, Settings
-from ..channel import Channel
 from ..display import Status
 from ..errors import NoFrontendError
-from .link import WidgetLink
+from .link import WidgetChannel, WidgetLink
 from .model import ESM_PATH, GgbAnyWidget, missing_esm_hint
 from .origins import origin_allowed
 from .pending import AFTER_THE_CELL, AfterTheCellError, PendingResult
@@ -91,7 +90,7 @@ class GeoGebraWidget(GeoGebra):
                     "html5Codebase": html5_codebase or os.environ.get(CODEBASE_VARIABLE, ""),
                     "showToolBar": show_toolbar, "showMenuBar": show_menubar,
                     "showAlgebraInput": show_algebra_input})
-        channel = Channel(kernel_id=widget_id, runtime_dir=_runtime_dir(),
+        channel = WidgetChannel(kernel_id=widget_id, runtime_dir=_runtime_dir(),
                           send=self._send, hello=self._hello, max_frame_bytes=max_frame,
                           use_tcp=True, token=token,
                           check_origin=lambda origin: origin_allowed(origin, origins))
@@ -144,10 +143,12 @@ class GeoGebraWidget(GeoGebra):
         except NoFrontendError:
             raise NoFrontendError(NOT_SHOWN) from None
 
-    def _run(self, msg: protocol.Request, post: Callable[[Any], T], timeout: float) -> T:
+    def _run(self, msg: protocol.Request, post: Callable[[Any], T], timeout: float,
+             defer: str | None = None) -> T:
         self._await_link()
         if self.mode == MODE_LOOPBACK:
-            return super()._run(msg, post, timeout)
+            return super()._run(msg, post, timeout, defer)
+        # Not the ladder's placeholder outputs (IPython display ids): marimo has none.
         return self._after_the_cell(msg, post, timeout)
 
     async def _arun(self, msg: protocol.Request, post: Callable[[Any], T],
@@ -161,11 +162,13 @@ class GeoGebraWidget(GeoGebra):
         what = _describe(msg)
         if msg["type"] in ("command", "batch"):
             self._main.drain()
-            self._channel.wait_ready(self._settings.ready_timeout,
-                                     self._settings.connect_timeout)
             fut = self._channel.submit(protocol.with_timeout(msg, timeout))
             return cast(T, PendingResult(fut, post, what))
-        raise AfterTheCellError(
+        raise self._not_inside(what)
+
+    @staticmethod
+    def _not_inside(what: str) -> AfterTheCellError:
+        return AfterTheCellError(
             f"{AFTER_THE_CELL} So {what} cannot be answered inside this cell. Commands "
             "still run (`ggb.command(...)`, their result shows in the widget); for a value, "
             "`ggb.watch(name)` mirrors it into the widget's state, which `ggb.value(name)` "
@@ -185,6 +188,7 @@ class GeoGebraWidget(GeoGebra):
             if isinstance(mirrored, dict):
                 number = mirrored.get("value")
                 return float(number) if isinstance(number, (int, float)) else math.nan
+            raise self._not_inside(f"ggb.value({name!r})")
         return super().value(name)
 
     # --- status, display --------------------------------------------------------------
@@ -194,7 +198,7 @@ class GeoGebraWidget(GeoGebra):
             ch = self._channel
             return Status(state="after-the-cell", connected=True, kernel_id=ch.kernel_id,
                           applet=dict(ch.applet), counters=ch.counters.as_dict(),
-                          mode=self.mode, message=AFTER_THE_CELL)
+                          mode=self.mode, message=AFTER_THE_CELL, path=str(ch.path or ""))
         status = super().status()
         status.mode = self.mode
         return status

@@ -19,10 +19,14 @@ import logging
 import threading
 from typing import Any
 
+from websockets.asyncio.server import ServerConnection
+
 from .. import protocol
 from ..channel import Channel
+from ..transport.link import LinkPath
+from ..transport.relay import RelayLink
 
-__all__ = ["FRAME_KEY", "CommPeer", "WidgetLink"]
+__all__ = ["FRAME_KEY", "CommLink", "LoopbackLink", "WidgetChannel", "WidgetLink"]
 
 log = logging.getLogger("ggbmagic")
 
@@ -30,32 +34,50 @@ log = logging.getLogger("ggbmagic")
 FRAME_KEY = "ggbmagic_frame"
 
 
-class CommPeer:
-    """Stands in the channel's set of peers for the widget's comm (no socket)."""
+class CommLink:
+    """The widget's comm as a link of the ladder (``after-cell``: its frames arrive only
+    between cells). Requests go out as the widget's custom messages (the channel's
+    ``send``), so ``send_text`` declines."""
 
-    def __repr__(self) -> str:
-        return "<ggbmagic widget comm peer>"
+    path = LinkPath.AFTER_CELL
+    answers_during_cell = False
+
+    def send_text(self, text: str) -> bool:
+        return False
+
+    def describe(self) -> str:
+        return "the widget's custom messages (answers after the cell)"
+
+
+class LoopbackLink(RelayLink):
+    """A welcomed loopback socket of the widget (``loopback``: answers during a cell).
+    Requests still go out as custom messages; the socket carries the answers."""
+
+    path = LinkPath.LOOPBACK
+
+    def describe(self) -> str:
+        return "the widget's loopback socket to this kernel"
 
 
 class WidgetLink:
-    """Custom messages of one widget → its channel; which peers are loopback sockets."""
+    """Custom messages of one widget → its channel; which links are up."""
 
     def __init__(self, channel: Channel, token: str) -> None:
         self._channel = channel
         self._token = token
-        self._peer: CommPeer | None = None
+        self._link: CommLink | None = None
         self._lock = threading.Lock()
         self.refused = 0
 
     @property
     def comm_active(self) -> bool:
         """The page answers through custom messages (after-the-cell mode)."""
-        return self._peer is not None
+        return self._link is not None
 
     @property
     def loopback_peers(self) -> int:
         """Loopback sockets welcomed now (they answer inside a cell)."""
-        return self._channel.peers - (1 if self._peer is not None else 0)
+        return sum(1 for link in self._channel.links if link.path is LinkPath.LOOPBACK)
 
     def on_msg(self, _widget: Any, content: Any, _buffers: Any = None) -> None:
         """ipywidgets' custom-message callback. Never raises (it runs in the kernel's
@@ -69,15 +91,14 @@ class WidgetLink:
         text = content.get(FRAME_KEY) if isinstance(content, dict) else None
         if not isinstance(text, str):
             return  # not ours
-        if self._peer is None or _is_hello(text):
+        if self._link is None or _is_hello(text):
             if self._hello(text):
                 with self._lock:
-                    if self._peer is None:
-                        self._peer = CommPeer()
-                        # The channel counts it as a peer: state, ready, replies.
-                        self._channel._on_welcome(self._peer)  # type: ignore[arg-type]
+                    if self._link is None:
+                        self._link = CommLink()
+                        self._channel.link_up(self._link)
             return
-        answer = self._channel._on_frame(text)
+        answer = self._channel.receive(self._link, text)
         if answer is not None:
             log.debug("ggbmagic: answer to a widget frame dropped: %s", protocol.short(answer))
 
@@ -96,11 +117,21 @@ class WidgetLink:
         return ok
 
     def drop(self) -> None:
-        """Forget the comm peer (the widget was closed)."""
+        """Forget the comm link (the widget was closed)."""
         with self._lock:
-            peer, self._peer = self._peer, None
-        if peer is not None:
-            self._channel._on_disconnect(peer)  # type: ignore[arg-type]
+            link, self._link = self._link, None
+        if link is not None:
+            self._channel.link_down(link)
+
+
+class WidgetChannel(Channel):
+    """The widget's channel: its OOB listener's peers are loopback links, not relays."""
+
+    def _on_welcome(self, ws: ServerConnection) -> None:
+        link = LoopbackLink(ws, self._server.loop, carries_requests=False)
+        with self._cond:
+            self._relay_links[ws] = link
+        self.link_up(link)
 
 
 def _is_hello(text: str) -> bool:

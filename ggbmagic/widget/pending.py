@@ -6,7 +6,7 @@ import concurrent.futures
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import GgbError
+from ..errors import AfterCellError, GgbError
 
 __all__ = ["AFTER_THE_CELL", "AfterTheCellError", "PendingResult"]
 
@@ -18,8 +18,12 @@ AFTER_THE_CELL = (
 )
 
 
-class AfterTheCellError(GgbError):
-    """A value was needed inside the cell, but answers arrive only after it."""
+class AfterTheCellError(AfterCellError):
+    """A value was needed inside the cell, but the widget's answers arrive only after it
+    (the ladder's AfterCellError, with the widget's own reason and fix)."""
+
+    def __init__(self, message: str) -> None:
+        GgbError.__init__(self, message)
 
 
 class PendingResult:

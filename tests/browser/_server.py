@@ -61,7 +61,8 @@ class LabServer:
     """
 
     def __init__(self, *, base_url: str = "/", name: str = "lab", geogebra: str = "double",
-                 geogebra_files: GeoGebraFiles | None = None, app: str = "lab") -> None:
+                 geogebra_files: GeoGebraFiles | None = None, app: str = "lab",
+                 extra_args: tuple[str, ...] = ()) -> None:
         if not (base_url.startswith("/") and base_url.endswith("/")):
             raise ValueError("base_url must start and end with '/'")
         if geogebra not in ("double", "real"):
@@ -70,6 +71,8 @@ class LabServer:
             raise ValueError("app is 'lab' (JupyterLab) or 'notebook' (Notebook 7)")
         #: Which frontend the server serves: ``jupyter lab`` or ``jupyter notebook``.
         self.app = app
+        #: More command-line options, e.g. ``--GatewayClient.url=…`` (tests/browser/_gateway.py).
+        self.extra_args = tuple(extra_args)
         self.base_url = base_url
         #: "double": the product's default settings (geogebra.org's deployggb.js, which
         #: the browser tests answer with the test double). "real": the product's own
@@ -130,6 +133,7 @@ class LabServer:
             f"--{app_class}.expose_app_in_browser=True",
             "--ServerApp.jpserver_extensions=ggbmagic=True",
             "--ServerApp.log_level=INFO",
+            *self.extra_args,
         ]
         if self.app == "lab":
             args += ["--LabApp.news_url=",
@@ -270,13 +274,15 @@ class LabServer:
             raise ServerError(f"{method} {path}: HTTP {err.code} {err.read()[:500]!r}") from None
         return json.loads(raw) if raw else None
 
-    def create_notebook(self, name: str, cells: list[str] | None = None) -> str:
-        """Create ``name`` (an .ipynb in the root dir) with a python3 kernelspec."""
+    def create_notebook(self, name: str, cells: list[str] | None = None,
+                        kernel: str = "python3") -> str:
+        """Create ``name`` (an .ipynb in the root dir) with a python3 kernelspec (or
+        *kernel*'s)."""
         nb = {
             "nbformat": 4,
             "nbformat_minor": 5,
             "metadata": {
-                "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                "kernelspec": {"name": kernel, "display_name": "Python 3 (ipykernel)",
                                "language": "python"},
                 "language_info": {"name": "python"},
             },

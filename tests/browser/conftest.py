@@ -39,6 +39,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
+from ._gateway import (  # noqa: F401 - fixtures for the remote-kernel tests
+    gw_lab,
+    gw_nb7,
+    gw_nb7_server,
+    gw_server,
+    kernel_gateway,
+)
 from ._geogebra import REAL_GEOGEBRA_HINT, default_real_geogebra_dir, real_geogebra_dir
 from ._lab import LabPage, launch_chromium
 from ._nb7 import NotebookPage

@@ -53,6 +53,8 @@ VALID_FRAMES: list[tuple[str, dict[str, Any]]] = [
     ("heartbeat", {"type": "heartbeat", "time": 1764000000000.0}),
     ("heartbeat", {"type": "heartbeat", "time": 1764000000000}),
     ("error", {"type": "error", "code": "malformed", "message": "bad frame"}),
+    ("ladder", {"type": "ladder", "path": "subshell", "relay": "HTTP 503",
+                "comms_over_subshells": "perCommTarget", "supports_subshells": True}),
 ]
 
 

@@ -49,6 +49,9 @@ class StubChannel:
     def wait_ready(self, ready_timeout: float, connect_timeout: float) -> None:
         pass
 
+    def answers_during_cell(self) -> bool:
+        return True  # the relay or a subshell: answers come during the cell
+
     def request(self, msg: dict[str, Any], timeout: float) -> Any:
         self.sent.append(dict(msg))
         # Through the real codec, as a browser frame would come back.
