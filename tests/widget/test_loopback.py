@@ -126,3 +126,15 @@ def test_after_the_cell_commands_pend_and_values_say_why(ggb: GeoGebraWidget) ->
     ggb.widget.values = {"d": {"value": 5.0, "text": "d = 5"}}
     assert ggb.value("d") == 5.0
     assert ggb.status().state == "after-the-cell"
+
+
+def test_the_mimebundle_carries_the_picture_the_page_kept(ggb: GeoGebraWidget) -> None:
+    # nbconvert, GitHub and notebook viewers show image/png where no widget renders.
+    data, _ = ggb._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in data and "image/png" not in data
+    png = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAcCBl"
+           "CwAAAABJRU5ErkJggg==")
+    ggb.widget.png = png
+    assert ggb._repr_mimebundle_()[0]["image/png"] == png
+    ggb.widget.png = "PHN2Zz48L3N2Zz4="  # not a PNG: never passed on as one
+    assert "image/png" not in ggb._repr_mimebundle_()[0]

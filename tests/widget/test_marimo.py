@@ -24,9 +24,12 @@ def test_commands_values_script_and_a_drag_inside_cells(marimo: MarimoPage) -> N
     marimo.wait_result("drag", "A=(1, 2)")
     marimo.drag("A", [[2, 2], [3, 1]])
     done = marimo.wait_result("drag", "A=(3, 1)")
-    match = re.search(r"last=(\w+):(\w+) A=\(3, 1\) updates=(\d+)", done)
+    match = re.search(r"last=(\w+):(\w+) A=\(3, 1\) updates=(\d+) callbacks=(\d+) "
+                      r"png=True kept=iVBORw0K", done)
     assert match, done
     assert match.group(2) == "A" and int(match.group(3)) >= 1, done
+    # The callback saw A's updates too (the drag's, at least one).
+    assert int(match.group(4)) >= 1, done
 
 
 def test_the_lesson_runs_top_to_bottom_and_its_slider_drives_geogebra(

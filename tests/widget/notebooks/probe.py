@@ -48,14 +48,27 @@ def _(GgbScriptError, ggb, made, mo):
 
 
 @app.cell
-def _(ggb, made, mo, view):
-    # Re-runs when the applet's state changes (a drag): the last event, the stored events.
+def _(ggb, made):
+    # A callback for A's updates (run on the kernel's own thread, never the socket's).
+    made
+    seen = []
+    ggb.on("update", lambda e: seen.append(e.get("value")), target="A")
+    return (seen,)
+
+
+@app.cell
+def _(ggb, made, mo, seen, view):
+    # Re-runs when the applet's state changes (a drag): the last event, the stored
+    # events, the callbacks, a picture taken now and the one kept in the widget's state.
     made
     last = view.value.get("last_event") or {}
-    updates = [e for e in ggb.events if e["type"] == "update" and e["target"] == "A"]
     x, y = ggb.coords("A")
+    updates = [e for e in ggb.events if e["type"] == "update" and e["target"] == "A"]
+    picture = ggb.png()
     mo.md(f"RESULT drag: last={last.get('type')}:{last.get('target')} "
-          f"A=({x:g}, {y:g}) updates={len(updates)}")
+          f"A=({x:g}, {y:g}) updates={len(updates)} callbacks={len(seen)} "
+          f"png={picture.data[:4] == bytes([137, 80, 78, 71])} "
+          f"kept={str(view.value.get('png', ''))[:8]}")
     return
 
 
