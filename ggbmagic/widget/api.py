@@ -14,6 +14,7 @@ import atexit
 import math
 import os
 import secrets
+import time
 import uuid
 import weakref
 from collections.abc import Callable, Iterable
@@ -21,8 +22,10 @@ from typing import Any, TypeVar, cast
 
 from .. import _active, protocol
 from ..applet import DefaultSettings, GeoGebra, Settings
+from ..channel import ChannelState
 from ..display import Status
-from ..errors import NoFrontendError
+from ..errors import GgbError, NoFrontendError
+from .doctor import WidgetDoctor
 from .link import WidgetChannel, WidgetLink
 from .model import ESM_PATH, GgbAnyWidget, missing_esm_hint
 from .origins import origin_allowed
@@ -202,6 +205,19 @@ class GeoGebraWidget(GeoGebra):
         status = super().status()
         status.mode = self.mode
         return status
+
+    def doctor(self) -> WidgetDoctor:  # type: ignore[override]
+        """Which way the widget's answers come back, and why (``%ggb --doctor``)."""
+        rtt = None
+        if self.mode == MODE_LOOPBACK and self._channel.state is ChannelState.READY:
+            try:
+                start = time.perf_counter()
+                self._channel.request(protocol.ping(), self._timeout(None))
+                rtt = (time.perf_counter() - start) * 1000
+            except GgbError:
+                rtt = None
+        return WidgetDoctor(self.mode, int(self.widget.loopback_port),
+                            self._channel.kernel_id, rtt)
 
     def open(self, app_name: str | None = None, placement: str | None = None) -> None:
         """Show the widget in this cell's output (the applet is the same one)."""

@@ -15,6 +15,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from ggbmagic import protocol
 from ggbmagic.widget import GeoGebraWidget
+from ggbmagic.widget.doctor import WidgetDoctor
 from ggbmagic.widget.link import FRAME_KEY
 from ggbmagic.widget.origins import origin_allowed
 from ggbmagic.widget.pending import AfterTheCellError, PendingResult
@@ -97,6 +98,7 @@ def test_loopback_answers_arrive_inside_the_call(ggb: GeoGebraWidget) -> None:
         assert ggb.call("getValue", "a") == 42
         t.join(10)
         assert ggb.mode == "loopback"
+        assert "the page reached 127.0.0.1" in repr(WidgetDoctor("loopback", 1))
 
 
 def _frame(ggb: GeoGebraWidget, msg: dict[str, Any]) -> None:
@@ -126,6 +128,8 @@ def test_after_the_cell_commands_pend_and_values_say_why(ggb: GeoGebraWidget) ->
     ggb.widget.values = {"d": {"value": 5.0, "text": "d = 5"}}
     assert ggb.value("d") == 5.0
     assert ggb.status().state == "after-the-cell"
+    doctor = repr(ggb.doctor())
+    assert "after-the-cell" in doctor and "not served from this machine" in doctor, doctor
 
 
 def test_the_mimebundle_carries_the_picture_the_page_kept(ggb: GeoGebraWidget) -> None:
