@@ -49,31 +49,31 @@ app = marimo.App()
 
 @app.cell
 def _():
-    import json as _json
-    import time as _time
-
     import marimo as mo
 
     from ggbmagic.widget import GeoGebraWidget
     ggb = GeoGebraWidget(height=300)
     view = mo.ui.anywidget(ggb.widget)
     view
-    return _json, _time, ggb, mo
+    return ggb, mo
 
 
 @app.cell
-def _(_json, _time, ggb, mo):
+def _(ggb, mo):
+    import json
+    import time
+
     def _timed(fn, n, warm):
         for _ in range(warm):
             fn()
         out = []
         for _ in range(n):
-            t0 = _time.perf_counter()
+            t0 = time.perf_counter()
             fn()
-            out.append((_time.perf_counter() - t0) * 1000.0)
+            out.append((time.perf_counter() - t0) * 1000.0)
         return out
     times = _timed(lambda: ggb.command("x = 1"), {N}, {WARM})
-    mo.md("RESULT bench: " + _json.dumps(times) + " " + ggb.mode)
+    mo.md("RESULT bench: " + json.dumps(times) + " " + ggb.mode)
     return
 
 
@@ -139,7 +139,13 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     which = args.geogebra or ("both" if real_geogebra_dir() else "double")
     kinds = ["double", "real"] if which == "both" else [which]
-    results = {k: {"jupyterlab": jupyterlab(k), "marimo": marimo(k)} for k in kinds}
+    results: dict[str, Any] = {}
+    for k in kinds:
+        # marimo first: a failure there should not cost the JupyterLab figures, and back.
+        results[k] = {"marimo": marimo(k)}
+        print(k, "marimo", json.dumps(results[k]["marimo"]), flush=True)
+        results[k]["jupyterlab"] = jupyterlab(k)
+        print(k, "jupyterlab", json.dumps(results[k]["jupyterlab"]), flush=True)
     print(json.dumps(results, indent=2))
     for k, r in results.items():
         lab, mar = r["jupyterlab"], r["marimo"]
