@@ -51,7 +51,8 @@ class CommLink:
 
 class LoopbackLink(RelayLink):
     """A welcomed loopback socket of the widget (``loopback``: answers during a cell).
-    Requests still go out as custom messages; the socket carries the answers."""
+    Requests go out on it too: marimo sends a widget's custom messages in batches (a
+    ``ggb.command`` p95 of 111 ms there, against a few ms on the socket)."""
 
     path = LinkPath.LOOPBACK
 
@@ -128,7 +129,7 @@ class WidgetChannel(Channel):
     """The widget's channel: its OOB listener's peers are loopback links, not relays."""
 
     def _on_welcome(self, ws: ServerConnection) -> None:
-        link = LoopbackLink(ws, self._server.loop, carries_requests=False)
+        link = LoopbackLink(ws, self._server.loop, carries_requests=True)
         with self._cond:
             self._relay_links[ws] = link
         self.link_up(link)

@@ -13,6 +13,8 @@ export interface LoopbackHandlers {
   welcomed(msg: P.WelcomeMsg): void;
   /** The socket closed, or was refused before a welcome (`wasWelcomed` says which). */
   closed(code: number, wasWelcomed: boolean): void;
+  /** A kernel → browser message (a request) that came on the socket. */
+  message(data: unknown): void;
 }
 
 export class LoopbackSocket {
@@ -85,6 +87,16 @@ export class LoopbackSocket {
     }
     const parsed = P.parseOobFrame(data);
     if (!parsed.ok) {
+      // Requests come on the socket too once welcomed (the kernel's LoopbackLink): they
+      // skip the frontend's own widget messaging, which marimo delivers in batches.
+      if (parsed.code === 'unknown_type' && this.welcomedOnce) {
+        try {
+          this.handlers.message(JSON.parse(data));
+        } catch (err) {
+          console.error('ggbmagic widget: a request on the loopback socket failed', err);
+        }
+        return;
+      }
       console.error(`ggbmagic widget: refused a frame from the kernel: ${parsed.message}`);
       return;
     }

@@ -114,7 +114,8 @@ export class WidgetShell {
         if (wasWelcomed) {
           this.retryTimer = setTimeout(() => this.retryLoopback(), 1000);
         }
-      }
+      },
+      message: data => this.onKernelMessage(data)
     });
     this.socket = socket;
     socket.open();
