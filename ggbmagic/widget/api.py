@@ -86,25 +86,26 @@ class GeoGebraWidget(GeoGebra):
         settings = settings or (active.settings if active is not None else DefaultSettings())
         max_frame: Callable[[], int] = lambda: int(getattr(  # noqa: E731
             settings, "max_frame_bytes", protocol.DEFAULT_MAX_FRAME_BYTES))
+        channel = WidgetChannel(kernel_id=widget_id, runtime_dir=_runtime_dir(),
+                          send=self._send, hello=self._hello, max_frame_bytes=max_frame,
+                          use_tcp=True, token=token,
+                          check_origin=lambda origin: origin_allowed(origin, origins))
+        if loopback:
+            # Listening before the widget exists: its first state (the comm's open
+            # message, which the page may act on at once) already holds the port.
+            channel.start()
+            # Never leave the listener behind, whichever of these comes first.
+            atexit.register(channel.stop)
+            weakref.finalize(self, channel.stop)
         self.widget = GgbAnyWidget(
-            widget_id=widget_id, token=token,
+            widget_id=widget_id, token=token, loopback_port=int(channel.port or 0),
             config={"appName": app_name, "width": int(width), "height": int(height),
                     "deployggbUrl": deployggb_url or os.environ.get(DEPLOYGGB_VARIABLE, ""),
                     "html5Codebase": html5_codebase or os.environ.get(CODEBASE_VARIABLE, ""),
                     "showToolBar": show_toolbar, "showMenuBar": show_menubar,
                     "showAlgebraInput": show_algebra_input})
-        channel = WidgetChannel(kernel_id=widget_id, runtime_dir=_runtime_dir(),
-                          send=self._send, hello=self._hello, max_frame_bytes=max_frame,
-                          use_tcp=True, token=token,
-                          check_origin=lambda origin: origin_allowed(origin, origins))
         self._link = WidgetLink(channel, token)
         self.widget.on_msg(self._link.on_msg)
-        if loopback:
-            channel.start()
-            self.widget.loopback_port = int(channel.port or 0)
-            # Never leave the listener behind, whichever of these comes first.
-            atexit.register(channel.stop)
-            weakref.finalize(self, channel.stop)
         super().__init__(channel, settings=settings)
         if drive_magics:
             self._drive_magics()

@@ -51,8 +51,11 @@ class CommLink:
 
 class LoopbackLink(RelayLink):
     """A welcomed loopback socket of the widget (``loopback``: answers during a cell).
-    Requests go out on it too: marimo sends a widget's custom messages in batches (a
-    ``ggb.command`` p95 of 111 ms there, against a few ms on the socket)."""
+
+    Requests still go out as the widget's custom messages. Sending them on the socket
+    too (the page handles them: loopback.ts) was measured in marimo once and was slower
+    there (``ggb.command`` p50 115 ms against 3.3 ms, on a loaded machine), so it stays
+    off until that is understood (docs/development.md)."""
 
     path = LinkPath.LOOPBACK
 
@@ -129,7 +132,7 @@ class WidgetChannel(Channel):
     """The widget's channel: its OOB listener's peers are loopback links, not relays."""
 
     def _on_welcome(self, ws: ServerConnection) -> None:
-        link = LoopbackLink(ws, self._server.loop, carries_requests=True)
+        link = LoopbackLink(ws, self._server.loop, carries_requests=False)
         with self._cond:
             self._relay_links[ws] = link
         self.link_up(link)
