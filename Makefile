@@ -27,11 +27,11 @@ FRONTEND := frontend/package.json $(wildcard frontend/src/*.ts frontend/src/*/*.
 # The build hook skips the frontend build when a labextension exists (so an sdist with a
 # prebuilt one installs without node); remove it so that edits are always rebuilt.
 $(VENV)/.installed: pyproject.toml $(FRONTEND) | $(PY)
-	rm -rf ggbmagic/labextension
+	rm -rf ggbmagic/labextension ggbmagic/widget/static
 	$(PY) -m pip install -q -e ".[lab]"
 	touch $@
 $(VENV)/.installed-dev: pyproject.toml $(FRONTEND) | $(PY)
-	rm -rf ggbmagic/labextension
+	rm -rf ggbmagic/labextension ggbmagic/widget/static
 	$(PY) -m pip install -q -e ".[lab,test]"
 	touch $@ $(VENV)/.installed
 

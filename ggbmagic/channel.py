@@ -94,6 +94,7 @@ class Channel:
         use_tcp: bool | None = None,
         token: str | None = None,
         proof_key: bytes | None = None,
+        check_origin: Callable[[str | None], bool] | None = None,
     ) -> None:
         self.kernel_id = kernel_id
         self.runtime_dir = Path(runtime_dir)
@@ -133,7 +134,7 @@ class Channel:
             use_tcp=tcp_from_environment() if use_tcp is None else use_tcp,
             proof_key=proof_key, counters=self.counters, warn=self._warn,
             on_frame=self._on_frame, on_welcome=self._on_welcome,
-            on_close=self._on_disconnect)
+            on_close=self._on_disconnect, check_origin=check_origin)
 
     # --- lifecycle --------------------------------------------------------------------
 

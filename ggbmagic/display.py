@@ -385,6 +385,11 @@ def event_detail(event: Event) -> str:
     return "; ".join(parts)
 
 
+_MODE_TEXT = {"loopback": "inside the cell (widget, loopback socket)",
+              "after-the-cell": "after the cell (widget, custom messages)",
+              "not connected": "widget not shown yet"}
+
+
 @dataclass(repr=False)
 class Status(RichRepr):
     """Connection status of the GeoGebra panel, as shown by ``%ggb`` alone."""
@@ -401,12 +406,16 @@ class Status(RichRepr):
     events_dropped: int = 0
     #: The transport path in use (relay, subshell, after-cell; ggbmagic/transport/).
     path: str = ""
+    #: The widget's way back (ggbmagic.widget): "loopback", "after-the-cell", …
+    mode: str = ""
 
     def __rich__(self) -> RenderableType:
         table = Table(show_header=False, box=None, pad_edge=False)
         table.add_column(style="bold")
         table.add_column()
         table.add_row("GeoGebra panel", Text.assemble(_ok(self.connected), " ", str(self.state)))
+        if self.mode:
+            table.add_row("answers", plain(_MODE_TEXT.get(self.mode, self.mode)))
         if self.applet:
             table.add_row("applet", plain(f"{self.applet.get('appName', '?')} "
                                           f"{self.applet.get('version', '')}".strip()))

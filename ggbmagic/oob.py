@@ -123,7 +123,8 @@ class OOBServer:
     def __init__(self, *, kernel_id: str, runtime_dir: Path, token: str,
                  max_frame_bytes: Callable[[], int], use_tcp: bool, proof_key: bytes | None,
                  counters: Counters, warn: RateLimitedLog, on_frame: FrameHandler,
-                 on_welcome: PeerHandler, on_close: PeerHandler) -> None:
+                 on_welcome: PeerHandler, on_close: PeerHandler,
+                 check_origin: Callable[[str | None], bool] | None = None) -> None:
         self.kernel_id = kernel_id
         self.runtime_dir = runtime_dir
         self.token = token
@@ -142,6 +143,8 @@ class OOBServer:
                                                                  PROTECTED_AGE)
         self._deadlines: dict[ServerConnection, asyncio.TimerHandle] = {}
         self.handshake_max_bytes = HANDSHAKE_MAX_BYTES
+        #: The widget's loopback listener refuses pages from elsewhere (widget/origins.py).
+        self._check_origin = check_origin
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._stopping: asyncio.Event | None = None
@@ -212,6 +215,8 @@ class OOBServer:
                                    "compression": None, "ping_interval": None,
                                    "process_response": self._prove,
                                    "create_connection": self._guarded_connection}
+        if self._check_origin is not None:
+            options["process_request"] = self._refuse_origin
         server: Server
         # The usual place, or (squatted by another user) the kernel's own fallback.
         path = first_private_dir(candidates(self.kernel_id, self.runtime_dir,
@@ -291,6 +296,17 @@ class OOBServer:
         self._counters.handshakes_too_large += 1
         self.admitted(conn)
         drop(conn, "")
+
+    def _refuse_origin(self, connection: ServerConnection, request: Request) -> Response | None:
+        # Before the upgrade: a foreign page never reaches the token check.
+        assert self._check_origin is not None
+        origin = request.headers.get("Origin")
+        if self._check_origin(origin):
+            return None
+        self._counters.auth_failures += 1
+        self._warn.warning("ggbmagic: refused a loopback connection from origin %s",
+                           protocol.short(origin))
+        return connection.respond(403, "origin not allowed\n")
 
     # --- one connection -------------------------------------------------------------
 
