@@ -168,7 +168,7 @@ def test_after_cell_placeholder_is_updated_with_the_answer(
                                 result={"labels": [], "objects": [], "ok": False,
                                         "error": "Unbalanced brackets"}))
     kind, obj, _ = shown[-1]
-    assert kind == "update" and "Unbalanced" in obj.text and bad.done()
+    assert kind == "update" and "could not run 'Foo('" in obj.text and bad.done()
 
 
 class FakeComm:
