@@ -64,15 +64,17 @@ def ipykernel6_env() -> Path:
     directory; ggbmagic comes from the source tree through a ``.pth`` file, so the
     kernel runs the code under test with the old ipykernel.
     """
-    key = hashlib.sha256(f"{sys.version}|{IPYKERNEL6}|{REPO}".encode()).hexdigest()[:12]
+    # What the kernel side of ggbmagic imports (pyproject's dependencies without the
+    # server, JupyterLab and the new ipykernel); in the key, so a new one makes a new venv.
+    deps = [IPYKERNEL6, "websockets>=13", "rich>=13", "traitlets>=5.9", "comm>=0.2",
+            "jupyter_core>=5", "Pillow>=10"]
+    key = hashlib.sha256(f"{sys.version}|{deps}|{REPO}".encode()).hexdigest()[:12]
     venv = Path(tempfile.gettempdir()) / f"ggbm-ipk6-{key}"
     python = venv / "bin" / "python"
     done = venv / ".ready"
     if not done.exists():
         shutil.rmtree(venv, ignore_errors=True)
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        deps = [IPYKERNEL6, "websockets>=13", "rich>=13", "traitlets>=5.9", "comm>=0.2",
-                "jupyter_core>=5"]
         subprocess.run([str(python), "-m", "pip", "install", "-q", *deps], check=True,
                        capture_output=True)
         site = subprocess.run(
