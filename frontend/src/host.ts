@@ -85,8 +85,11 @@ export function chooseGeoGebra(
     };
   }
   const module = /\/HTML5\/[^/]+\/([A-Za-z0-9_]+)\/?$/.exec(s.html5Codebase)?.[1] ?? '';
+  // A codebase alone names the HTML5 code, not deployggb.js; with a bundle installed the
+  // loader comes from this server too, so an offline classroom never reaches geogebra.org.
+  const deployIsDefault = deploy === DEFAULT_SETTINGS.deployggbUrl;
   return {
-    deployggbUrl: deploy,
+    deployggbUrl: deployIsDefault && best ? `${best.url}deployggb.js` : deploy,
     html5Codebase: s.html5Codebase,
     source: { where: isDefault ? 'geogebra.org' : 'settings', version: '', module }
   };

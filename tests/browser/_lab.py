@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import nbformat
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route
 
+from ._mouse import drag_through
 from ._server import DEFAULT_DEPLOYGGB_URL, LabServer
 
 __all__ = [
@@ -456,13 +457,7 @@ class LabPage:
             return
         start = self.applet_api(kernel_id, "(api, n) => [api.getXcoord(n), api.getYcoord(n)]",
                                 name)
-        path = [self._screen(kernel_id, p) for p in [start, *points]]
-        mouse = self.page.mouse
-        mouse.move(*path[0])
-        mouse.down()
-        for x, y in path[1:]:
-            mouse.move(x, y, steps=5)
-        mouse.up()
+        drag_through(self.page, [self._screen(kernel_id, p) for p in [start, *points]])
         last = points[-1]
         # The drag is done when GeoGebra moved the point there (it handles mouse
         # events on its own schedule).

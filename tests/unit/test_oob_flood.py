@@ -21,7 +21,22 @@ from websockets.sync.client import connect
 from ggbmagic.oob import MAX_UNAUTHENTICATED
 
 REPO = Path(__file__).resolve().parents[2]
-ATTEMPTS = 20
+BROWSERS = 20
+#: The page reconnects after every close (relay.ts, with backoff, without end). A flood
+#: faster than the waiting room's protection can still push a young connection out (rule 3
+#: of transport/admission.py: p = 1/129 per arrival), so one attempt may fail, more so on a
+#: loaded machine (11-14 of 20 first attempts got in while two test suites shared 2 cores);
+#: 0.1's oldest-first eviction let no attempt in at all. Twelve tries keep a browser out
+#: with probability < 0.3 %  even when six attempts in ten fail.
+TRIES = 12
+
+
+def browser_with_reconnects(url: str, token: str) -> int:
+    """The attempt (1-based) on which the browser was welcomed, or 0 if never."""
+    for attempt in range(1, TRIES + 1):
+        if browser(url, token):
+            return attempt
+    return 0
 
 
 def browser(url: str, token: str) -> bool:
@@ -48,8 +63,8 @@ def test_a_flood_does_not_shut_out_a_browser_that_says_hello_promptly(tmp_path: 
             try:
                 assert attacker.stdout is not None
                 assert attacker.stdout.readline().strip() == "flooding"
-                welcomes = sum(browser(f"ws://127.0.0.1:{port}/", token)
-                               for _ in range(ATTEMPTS))
+                welcomed_on = [browser_with_reconnects(f"ws://127.0.0.1:{port}/", token)
+                               for _ in range(BROWSERS)]
                 still_flooding = attacker.poll() is None
                 target.stdin.write("\n")
                 target.stdin.flush()
@@ -58,5 +73,6 @@ def test_a_flood_does_not_shut_out_a_browser_that_says_hello_promptly(tmp_path: 
                 attacker.kill()
                 target.kill()
     assert still_flooding  # every attempt ran under the flood
-    assert counters["pushed_out"] > ATTEMPTS  # the room was full: connections went
-    assert welcomes >= ATTEMPTS * 3 // 4, welcomes
+    assert counters["pushed_out"] > BROWSERS  # the room was full: connections went
+    # Every browser got in (the message says on which try each one did).
+    assert all(welcomed_on), f"attempt each browser was welcomed on (0 = never): {welcomed_on}"

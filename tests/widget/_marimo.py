@@ -28,6 +28,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route
 
 from tests.browser._geogebra import GeoGebraFiles
 from tests.browser._lab import _VIEW_JS, DEPLOYGGB_URL, DOUBLE_JS
+from tests.browser._mouse import drag_through
 
 __all__ = ["MARIMO", "MarimoPage", "MarimoServer"]
 
@@ -232,13 +233,14 @@ class MarimoPage:
                 [self.applet_id(), name, points])
             return
         start = self.applet_api("(api, n) => [api.getXcoord(n), api.getYcoord(n)]", name)
-        path = [self._screen(p) for p in [start, *points]]
-        mouse = self.page.mouse
-        mouse.move(*path[0])
-        mouse.down()
-        for x, y in path[1:]:
-            mouse.move(x, y, steps=5)
-        mouse.up()
+        drag_through(self.page, [self._screen(p) for p in [start, *points]])
+        last = points[-1]
+        # Done when GeoGebra moved the point there (it handles mouse events on its own
+        # schedule); a drag taken for a click fails here, saying so.
+        self.page.wait_for_function(
+            "([aid, n, x, y]) => { const a = window[aid];"
+            " return Math.abs(a.getXcoord(n) - x) < 1e-6 && Math.abs(a.getYcoord(n) - y) < 1e-6; }",
+            arg=[self.applet_id(), name, last[0], last[1]], timeout=10_000)
 
     def _screen(self, point: list[float]) -> tuple[float, float]:
         view = self.applet_api(_VIEW_JS)

@@ -11,7 +11,7 @@ import { EventCoalescer } from '../coalesce';
 import type { AppletApi, Outcome } from '../execute';
 import { errorText } from '../execute';
 import { forwardEvents } from '../forward';
-import { AppletHandle, createApplet, LoadError } from '../loader';
+import { AppletConfig, AppletHandle, createApplet, LoadError } from '../loader';
 import * as P from '../protocol';
 import { RequestQueue, replyText } from '../requests';
 import { resizeApplet, SizeFollower, Throttle } from '../sizing';
@@ -19,6 +19,7 @@ import { FRAME_KEY, STATE_THROTTLE_MS, WIDGET_CLIENT } from './constants';
 import { LoopbackSocket } from './loopback';
 import { LinkMode, loopbackAllowed, loopbackUrl } from './mode';
 import { AnyModel, configFrom } from './model';
+import { fetchServed, jupyterServerOf, withServed } from './served';
 import { WidgetState } from './state';
 
 /** Frames kept while the way back is not decided yet. */
@@ -76,6 +77,7 @@ export class WidgetShell {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.model.off('msg:custom', this.onCustom as (...args: never[]) => void);
     this.socket?.close();
     if (this.retryTimer !== undefined) {
@@ -203,11 +205,27 @@ export class WidgetShell {
   // --- the applet ---------------------------------------------------------------------------
 
   private buildIfNeeded(): void {
-    if (this.applet !== null) {
+    if (this.applet !== null || this.choosing) {
       return;
     }
     const config = configFrom(this.model.get('config'), this.model.get('restore'));
     this.stage.style.height = `${config.height}px`;
+    // Inside a Jupyter page, a bundle its server serves stands in for the defaults.
+    const server = jupyterServerOf(document);
+    if (server === null) {
+      this.build(config);
+      return;
+    }
+    this.choosing = true;
+    void fetchServed(server).then(served => {
+      this.choosing = false;
+      if (!this.disposed && this.applet === null) {
+        this.build(withServed(config, served));
+      }
+    });
+  }
+
+  private build(config: AppletConfig): void {
     const applet = createApplet(this.host, config);
     this.applet = applet;
     applet.ready.then(
@@ -283,6 +301,9 @@ export class WidgetShell {
   private readonly onCustom: (content: unknown) => void;
   private views: HTMLElement[] = [];
   private applet: AppletHandle | null = null;
+  /** Asking the Jupyter server which GeoGebra it serves (before the first build). */
+  private choosing = false;
+  private disposed = false;
   private api: AppletApi | null = null;
   private follower: SizeFollower | null = null;
   private socket: LoopbackSocket | null = null;
