@@ -68,7 +68,9 @@ class GeoGebraWidget(GeoGebra):
     while a cell runs; *allow_origins* adds page origins besides this machine's.
     ``deployggb_url`` / ``html5_codebase`` choose where GeoGebra is loaded from, as the
     JupyterLab settings of the same names do (default: the environment variables
-    ``GGBMAGIC_DEPLOYGGB_URL`` / ``GGBMAGIC_HTML5_CODEBASE``, else geogebra.org).
+    ``GGBMAGIC_DEPLOYGGB_URL`` / ``GGBMAGIC_HTML5_CODEBASE``; else, in a JupyterLab or
+    Notebook 7 page, the bundle its server serves (``jupyter ggbmagic geogebra
+    install``); else geogebra.org).
     """
 
     def __init__(self, *, app_name: str = "classic", width: int = 800, height: int = 480,

@@ -15,6 +15,7 @@ from typing import Any
 from tests.results import assert_created, point
 
 from ._lab import PNG_MAGIC, LabPage, check_image_outputs
+from ._mouse import drag_through
 from ._nb7 import NotebookPage
 
 MIME = "application/vnd.ggbmagic.applet+json"
@@ -78,12 +79,7 @@ def inline_drag(page: LabPage, kernel_id: str, name: str, points: list[list[floa
 
     start = page.page.evaluate("([a, n]) => [window[a].getXcoord(n), window[a].getYcoord(n)]",
                                [aid, name])
-    mouse = page.page.mouse
-    mouse.move(*screen(start))
-    mouse.down()
-    for p in points:
-        mouse.move(*screen(p), steps=5)
-    mouse.up()
+    drag_through(page.page, [screen(p) for p in [start, *points]])
     page.page.wait_for_function(
         "([a, n, x, y]) => Math.abs(window[a].getXcoord(n) - x) < 1e-6 && "
         "Math.abs(window[a].getYcoord(n) - y) < 1e-6",

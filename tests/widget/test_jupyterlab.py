@@ -1,15 +1,20 @@
-"""The widget in a real JupyterLab beside the panel: the magics drive the widget once it
-is made, answers arrive inside the cell (the page is served from 127.0.0.1, so the
-loopback socket is used), a failing ``%%ggb`` line is named, a drag reaches
-``%ggb_events``, and the panel's own applet is left alone."""
+"""The widget in a real JupyterLab and a real Notebook 7, beside the panel: the magics
+drive the widget once it is made, answers arrive inside the cell (the page is served from
+127.0.0.1, so the loopback socket is used), a failing ``%%ggb`` line is named, a change in
+the page reaches ``%ggb_events`` and a callback, ``ggb.png()`` is a picture of the
+widget's applet, and the panel's own applet is left alone."""
 
 from __future__ import annotations
 
+import base64
+
 from tests.browser._lab import LabPage
+from tests.browser._nb7 import NotebookPage
 
 _WIDGET_APPLET = (
     "() => { const el = document.querySelector('.ggbmagic-widget-stage .ggbmagic-applet');"
     " return el ? el.id.replace(/_container$/, '') : null; }")
+PNG = bytes([137, 80, 78, 71])
 
 
 def _widget_api(lab: LabPage, js: str, arg: object = None) -> object:
@@ -19,7 +24,7 @@ def _widget_api(lab: LabPage, js: str, arg: object = None) -> object:
         "([aid, src, arg]) => (0, eval)('(' + src + ')')(window[aid], arg)", [aid, js, arg])
 
 
-def test_magics_drive_the_widget_beside_the_panel(lab: LabPage, notebook: str) -> None:
+def drive_the_widget(lab: LabPage, notebook: str) -> None:
     lab.run(notebook, "%load_ext ggbmagic").assert_clean()
     kernel = lab.kernel_id(notebook)
     lab.wait_ggb_ready(kernel)
@@ -40,9 +45,27 @@ def test_magics_drive_the_widget_beside_the_panel(lab: LabPage, notebook: str) -
     cell = lab.run(notebook, "%%ggb\nB = (4, 6)\nC = Nope(\nD = (0, 0)")
     assert "line 2" in cell.stderr and "Nope(" in cell.stderr, cell.outputs
     assert _widget_api(lab, "api => [api.exists('B'), api.exists('D')]") == [True, False]
-    # An event: a change made in the page reaches %ggb_events.
+    # A change made in the page reaches %ggb_events and a callback registered before it.
+    lab.run(notebook, "seen = []\nw.on('update', lambda e: seen.append(e.get('value')), "
+                      "target='A')").assert_clean()
     _widget_api(lab, "api => api.evalCommand('SetCoords(A, 3, 1)')")
     cell = lab.run(notebook, "%ggb_events --type update --target A")
     assert "A = (3, 1)" in cell.text, cell.outputs
+    cell = lab.run(notebook, "print(seen)")
+    assert "(3, 1)" in cell.stdout, cell.outputs
+    # A picture of the widget's applet, taken inside the cell.
+    cell = lab.run(notebook, "import base64\npicture = w.png()\n"
+                             "print(base64.b64encode(picture.data[:4]).decode(), "
+                             "len(picture.data))")
+    head, size = cell.stdout.split()
+    assert base64.b64decode(head) == PNG and int(size) > 1000, cell.outputs
     cell = lab.run(notebook, "%ggb")
     assert "inside the cell (widget, loopback socket)" in cell.text, cell.outputs
+
+
+def test_magics_drive_the_widget_beside_the_panel(lab: LabPage, notebook: str) -> None:
+    drive_the_widget(lab, notebook)
+
+
+def test_the_widget_in_notebook7(nb7: NotebookPage, nb7_notebook: str) -> None:
+    drive_the_widget(nb7, nb7_notebook)
