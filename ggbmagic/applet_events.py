@@ -49,9 +49,11 @@ class EventsAndCallbacks:
 
     @property
     def events(self) -> list[Event]:
-        """Recent applet events, oldest first (a copy)."""
+        """Recent applet events, oldest first (a copy); the callbacks of every one of
+        them have run by the time it is returned (where this thread runs callbacks)."""
+        stored = self._channel.delivered_events()
         self._main.drain()
-        return self._channel.events.snapshot()
+        return stored
 
     def event_table(self, *, types: Iterable[str] = (), target: str | None = None,
                     tail: int | None = None) -> EventTable:

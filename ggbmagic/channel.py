@@ -108,6 +108,10 @@ class Channel:
         self._hello = hello
         self._max_frame = max_frame_bytes
         self._sinks: list[EventSink] = []
+        #: Held while a batch of events is stored and handed to the sinks, so that a
+        #: reader never sees an event whose callbacks are not queued yet (see
+        #: :meth:`delivered_events`).
+        self._delivering = threading.Lock()
         #: Called on the socket thread with each `ready` frame (construction/keeper.py).
         self._ready_sinks: list[Callable[[dict[str, Any]], None]] = []
         self._pending: dict[str, concurrent.futures.Future[Any]] = {}
@@ -268,14 +272,15 @@ class Channel:
                         f"GeoGebra refused the request: {msg.get('error') or 'no reason given'}"
                     ))
         elif msg["type"] == "event":
-            # decode() checked the whole batch: storing it cannot fail half-way.
-            stored = self.events.extend(msg["events"])
-            self.counters.events += len(stored)
-            for sink in list(self._sinks):
-                try:
-                    sink(stored)
-                except Exception:
-                    self._warn.warning("ggbmagic: an event sink failed", exc_info=True)
+            with self._delivering:
+                # decode() checked the whole batch: storing it cannot fail half-way.
+                stored = self.events.extend(msg["events"])
+                self.counters.events += len(stored)
+                for sink in list(self._sinks):
+                    try:
+                        sink(stored)
+                    except Exception:
+                        self._warn.warning("ggbmagic: an event sink failed", exc_info=True)
         elif msg["type"] == "ready":
             with self._cond:
                 self.applet = dict(msg["applet"])
@@ -352,6 +357,12 @@ class Channel:
                 fut.set_exception(error)
 
     # --- the waiting side (any thread) ------------------------------------------------------
+
+    def delivered_events(self) -> list[Event]:
+        """The stored events, each already handed to every sink (its callbacks queued):
+        a batch being delivered is waited for, never seen half-way."""
+        with self._delivering:
+            return self.events.snapshot()
 
     def add_event_sink(self, sink: EventSink) -> None:
         """Call *sink* on the socket thread with every batch of stored events."""

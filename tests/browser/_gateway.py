@@ -37,7 +37,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from ._lab import LabPage
+from ._lab import KERNEL_TIMEOUT_MS, LabPage
 from ._nb7 import NotebookPage
 from ._server import JUPYTER, REPO, LabServer
 
@@ -224,3 +224,25 @@ def _close(page: LabPage, server: LabServer) -> None:
     server.shutdown_all_sessions()
     assert not page.geogebra_org_requests, (
         f"requests to geogebra.org (blocked): {page.geogebra_org_requests[:5]}")
+
+
+def new_kernel(page: LabPage, path: str) -> str:
+    """Give the notebook a new kernel of the same kind (what Kernel ▸ Change Kernel… to the
+    same kernel does: the old one is shut down); return the new kernel's id.
+
+    Not Kernel ▸ Restart: through jupyter-kernel-gateway 3.0.1 a restart loses the new
+    kernel's IOPub/shell traffic about one time in two, with or without ggbmagic's
+    extension in the page (frames logged in the page: the kernel_info request after the
+    restart is never answered; the gateway logs "WebSocket ping timeout" 90 s later). It
+    is the restart race of jupyter_client#593 / notebook#3705, which the gateway does not
+    work around; docs/development.md says more.
+    """
+    old = page.kernel_id(path)
+    page.page.evaluate(
+        "async (p) => { const s = window.__ggbmTest.panel(p).sessionContext;"
+        " await s.changeKernel({ name: s.session.kernel.name }); }", path)
+    page.page.wait_for_function(
+        "([p, old]) => { const k = window.__ggbmTest.kernel(p); return k && k.id !== old; }",
+        arg=[path, old], timeout=KERNEL_TIMEOUT_MS)
+    page.wait_kernel(path)
+    return page.kernel_id(path)

@@ -262,3 +262,33 @@ def test_events_are_numbered_and_passed_to_sinks(channel: Channel) -> None:
         (1, "add", "A"), (2, "rename", "P")]
     assert channel.counters.events == 2
     ws.close()
+
+
+def test_a_reader_never_sees_events_whose_sinks_have_not_run(channel: Channel) -> None:
+    # The socket thread stores a batch and then hands it to the sinks (callbacks are
+    # queued there). A cell reading ggb.events in between saw the events without their
+    # callbacks (a marimo test: updates=2 callbacks=0). The reader now waits for the batch.
+    in_sink = threading.Event()
+    release = threading.Event()
+    sunk: list[int] = []
+
+    def slow_sink(events: list[Any]) -> None:
+        in_sink.set()
+        assert release.wait(5)
+        sunk.extend(e["seq"] for e in events)
+
+    channel.add_event_sink(slow_sink)
+    ws = ready(channel)
+    ws.send(json.dumps({"v": 1, "type": "event", "events": [
+        {"type": "add", "target": "A", "argument": None, "time": 1.0}]}))
+    assert in_sink.wait(5)  # the batch is stored; its sink is running
+    seen: list[list[int]] = []
+    reader = threading.Thread(
+        target=lambda: seen.append([e["seq"] for e in channel.delivered_events()]))
+    reader.start()
+    reader.join(0.2)
+    assert reader.is_alive(), "the reader saw a batch still being delivered"
+    release.set()
+    reader.join(5)
+    assert seen == [[1]] and sunk == [1]
+    ws.close()
