@@ -22,7 +22,8 @@ listener refuses the handshake                         502
 listener cannot prove it is this kernel's (no proof)   502
 listener does not answer in time                       504
 all fine, request is a WebSocket upgrade               101, then relay
-all fine, plain HTTP request                           400 (kernel side closed)
+all fine, plain HTTP request (the page's probe)        200 ``{"reachable": true}``
+                                                       (kernel side closed)
 =====================================================  =========================
 
 Errors are JSON ``{"message": ..., "reason": ...}``: a browser's WebSocket only sees
@@ -166,6 +167,15 @@ class OOBRelayHandler(WebSocketMixin, WebSocketHandler, JupyterHandler):
             raise HTTPError(403, "cross-origin WebSocket refused")
         runtime_dir, key = self._kernel_facts(kernel_id)
         self._kernel = await self._connect(kernel_id, runtime_dir, key)
+        if self.request.headers.get("Upgrade", "").lower() != "websocket":
+            # The page's probe (frontend/src/transport/probe.ts): the relay reached the
+            # kernel's listener and it proved itself. A plain 200, not tornado's 400 for
+            # a missing upgrade, so that no console or server log shows an error for it.
+            await self._shutdown()
+            self.set_header("Content-Type", "application/json")
+            self.set_header("Cache-Control", "no-store")
+            self.finish(json.dumps({"reachable": True}))
+            return
         try:
             await super().get(kernel_id=kernel_id)
         finally:

@@ -230,12 +230,13 @@ async def test_plain_http_request_leaves_no_kernel_connection(
     jp_fetch: Callable[..., Awaitable[Any]], kernel_id: str, listener_path: Path,
     kernel_key: bytes
 ) -> None:
-    # Everything checks out but there is no upgrade: tornado answers 400, and the
-    # kernel connection opened before the upgrade must be closed again.
+    # Everything checks out but there is no upgrade (the page's probe): 200 "reachable",
+    # and the kernel connection opened to prove it must be closed again.
     async with fake_listener(listener_path, kernel_id, kernel_key) as listener:
-        with pytest.raises(HTTPClientError) as info:
-            await jp_fetch("ggbmagic", "oob", kernel_id)
-        assert info.value.code == 400
+        response = await jp_fetch("ggbmagic", "oob", kernel_id)
+        assert response.code == 200
+        assert json.loads(response.body) == {"reachable": True}
+        assert response.headers["Cache-Control"] == "no-store"
         await asyncio.wait_for(listener.closed.wait(), TIMEOUT)
         assert len(listener.connections) == 1
 

@@ -22,7 +22,8 @@ test('the best link is the lowest rung that is up', () => {
 });
 
 const VERDICTS: [number, string, boolean, boolean, RegExp][] = [
-  [400, '{"message": "Bad Request"}', true, false, /^$/],
+  [200, '{"reachable": true}', true, false, /^$/],
+  [400, '{"message": "Bad Request"}', true, false, /^$/], // a server before 0.2
   [503, '{"message": "ggbmagic cannot relay to kernel k: it has no local connection file"}',
     false, true, /remote kernel/],
   [503, '{"message": "ggbmagic is not loaded in this kernel"}', false, false, /HTTP 503: ggbmagic is not loaded/],

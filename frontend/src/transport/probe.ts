@@ -1,8 +1,8 @@
 /**
  * Can the Jupyter server's relay reach this kernel? A plain HTTP GET of the relay's
- * URL answers without a WebSocket (ggbmagic/server.py): 400 when the relay reached the
- * kernel's listener (it then refuses the non-upgrade request), else the status and a
- * JSON reason. A kernel behind a gateway has no local connection file on the server:
+ * URL answers without a WebSocket (ggbmagic/server.py): 200 when the relay reached the
+ * kernel's listener (400 from servers before 0.2, tornado's answer to a GET without an
+ * upgrade), else the status and a JSON reason. A kernel behind a gateway has no local connection file on the server:
  * the relay can never reach it, and the ladder takes a comm instead.
  */
 import { URLExt } from '@jupyterlab/coreutils';
@@ -21,11 +21,11 @@ export interface RelayVerdict {
 /**
  * The verdict of one probe answer. Pure.
  *
- * @example relayVerdict(400, '').reachable === true
+ * @example relayVerdict(200, '{"reachable": true}').reachable === true
  * @example relayVerdict(503, '{"message": "… no local connection file"}').final === true
  */
 export function relayVerdict(status: number, body: string): RelayVerdict {
-  if (status === 400) {
+  if (status === 200 || status === 400) {
     return { reachable: true, final: false, reason: '' };
   }
   let message = '';
