@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, BrowserContext, Page, Route
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser._geogebra import GeoGebraFiles
 from tests.browser._lab import _VIEW_JS, DEPLOYGGB_URL, DOUBLE_JS
@@ -235,12 +236,23 @@ class MarimoPage:
         start = self.applet_api("(api, n) => [api.getXcoord(n), api.getYcoord(n)]", name)
         drag_through(self.page, [self._screen(p) for p in [start, *points]])
         last = points[-1]
-        # Done when GeoGebra moved the point there (it handles mouse events on its own
-        # schedule); a drag taken for a click fails here, saying so.
-        self.page.wait_for_function(
-            "([aid, n, x, y]) => { const a = window[aid];"
-            " return Math.abs(a.getXcoord(n) - x) < 1e-6 && Math.abs(a.getYcoord(n) - y) < 1e-6; }",
-            arg=[self.applet_id(), name, last[0], last[1]], timeout=10_000)
+        # Done when GeoGebra moved the point under the released mouse, to a pixel (the
+        # canvas may sit at a fractional CSS offset, and without a grid GeoGebra does not
+        # snap); a drag taken for a click fails here, saying where the point is.
+        view = self.applet_api(_VIEW_JS)
+        box = self.stage().locator("canvas").first.bounding_box()
+        assert box and view
+        tx = view["width"] / (box["width"] * view["scale"]) if box["width"] else 0.05
+        ty = view["height"] / (box["height"] * view["yscale"]) if box["height"] else 0.05
+        try:
+            self.page.wait_for_function(
+                "([aid, n, x, y, tx, ty]) => { const a = window[aid];"
+                " return Math.abs(a.getXcoord(n) - x) <= tx"
+                " && Math.abs(a.getYcoord(n) - y) <= ty; }",
+                arg=[self.applet_id(), name, last[0], last[1], tx, ty], timeout=10_000)
+        except PlaywrightTimeout:
+            where = self.applet_api("(api, n) => [api.getXcoord(n), api.getYcoord(n)]", name)
+            raise AssertionError(f"{name} is at {where} after a drag to {last}") from None
 
     def _screen(self, point: list[float]) -> tuple[float, float]:
         view = self.applet_api(_VIEW_JS)

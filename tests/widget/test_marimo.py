@@ -23,7 +23,14 @@ def test_commands_values_script_and_a_drag_inside_cells(marimo: MarimoPage) -> N
     # A drag in GeoGebra re-runs the cell that reads the widget's state.
     marimo.wait_result("drag", "A=(1, 2)")
     marimo.drag("A", [[2, 2], [3, 1]])
-    done = marimo.wait_result("drag", "A=(3, 1)")
+    # Callbacks run between cells (on the kernel's loop), so the cell's first re-run after
+    # the drag may come before them; the widget's picture, pushed after the drag, re-runs
+    # it once more. Wait for a run that saw both the drag and its callbacks.
+    marimo.page.wait_for_function(
+        "() => [...document.querySelectorAll('*')].some(el => el.children.length === 0"
+        " && /RESULT drag:.*A=\\(3, 1\\).* callbacks=[1-9]/.test(el.textContent))",
+        timeout=30_000, polling=100)
+    done = marimo.result("drag")
     match = re.search(r"last=(\w+):(\w+) A=\(3, 1\) updates=(\d+) callbacks=(\d+) "
                       r"png=True kept=iVBORw0K", done)
     assert match, done

@@ -66,7 +66,7 @@ def _(ggb, made, mo, seen, view):
     updates = [e for e in ggb.events if e["type"] == "update" and e["target"] == "A"]
     picture = ggb.png()
     mo.md(f"RESULT drag: last={last.get('type')}:{last.get('target')} "
-          f"A=({x:g}, {y:g}) updates={len(updates)} callbacks={len(seen)} "
+          f"A=({round(x, 1):g}, {round(y, 1):g}) updates={len(updates)} callbacks={len(seen)} "
           f"png={picture.data[:4] == bytes([137, 80, 78, 71])} "
           f"kept={str(view.value.get('png', ''))[:8]}")
     return
