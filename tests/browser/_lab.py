@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import nbformat
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route
 
-from ._mouse import drag_through
+from ._mouse import drag_point
 from ._server import DEFAULT_DEPLOYGGB_URL, LabServer
 
 __all__ = [
@@ -58,19 +58,6 @@ def launch_chromium(playwright: Any) -> Browser:
     """Debian's Chromium (Playwright cannot download browsers here). Raises if it fails."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
-
-# The first graphics view's coordinate system, from GeoGebra's XML (both GeoGebras).
-_VIEW_JS = r"""api => {
-  const doc = new DOMParser().parseFromString(api.getXML(), 'text/xml');
-  const ev = doc.querySelector('euclidianView');
-  if (!ev) return null;
-  const cs = ev.querySelector('coordSystem'), size = ev.querySelector('size');
-  const num = (el, a, d) => el && el.hasAttribute(a) ? Number(el.getAttribute(a)) : d;
-  const scale = num(cs, 'scale', 50);
-  return {xZero: num(cs, 'xZero', 0), yZero: num(cs, 'yZero', 0), scale: scale,
-          yscale: num(cs, 'yscale', scale), width: num(size, 'width', 0),
-          height: num(size, 'height', 0)};
-}"""
 
 # Installed into every page before JupyterLab's own scripts. Looks the app up lazily.
 _INIT_JS = r"""
@@ -455,30 +442,9 @@ class LabPage:
                 "([aid, n, pts]) => window.__ggbDouble.applets[aid].__double.drag(n, pts)",
                 [aid, name, points])
             return
-        start = self.applet_api(kernel_id, "(api, n) => [api.getXcoord(n), api.getYcoord(n)]",
-                                name)
-        drag_through(self.page, [self._screen(kernel_id, p) for p in [start, *points]])
-        last = points[-1]
-        # The drag is done when GeoGebra moved the point there (it handles mouse
-        # events on its own schedule).
-        self.page.wait_for_function(
-            "([aid, n, x, y]) => { const a = window[aid];"
-            " return Math.abs(a.getXcoord(n) - x) < 1e-6 && Math.abs(a.getYcoord(n) - y) < 1e-6; }",
-            arg=[self.applet_id(kernel_id), name, last[0], last[1]], timeout=10_000)
-
-    def _screen(self, kernel_id: str, point: list[float]) -> tuple[float, float]:
-        """Page coordinates of GeoGebra point ``point`` in the panel's graphics view."""
-        view = self.applet_api(kernel_id, _VIEW_JS)
         canvas = self.ggb_panel(kernel_id).first.locator("canvas").first
-        canvas.scroll_into_view_if_needed()
-        box = canvas.bounding_box()
-        assert box and view, f"no graphics view to drag in: {view!r} {box!r}"
-        # CSS pixels per view pixel (1 unless the applet is scaled to its container).
-        kx = box["width"] / view["width"] if view["width"] else 1.0
-        ky = box["height"] / view["height"] if view["height"] else 1.0
-        x = view["xZero"] + point[0] * view["scale"]
-        y = view["yZero"] - point[1] * view["yscale"]
-        return box["x"] + x * kx, box["y"] + y * ky
+        drag_point(self.page, self.applet_id(kernel_id), canvas, name, points,
+                   within_pixel=False)
 
     # --- artifacts ------------------------------------------------------------------
 

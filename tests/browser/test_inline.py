@@ -12,12 +12,10 @@ import re
 import zipfile
 from typing import Any
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
 from tests.results import assert_created, point
 
 from ._lab import PNG_MAGIC, LabPage, check_image_outputs
-from ._mouse import drag_through
+from ._mouse import drag_point
 from ._nb7 import NotebookPage
 
 MIME = "application/vnd.ggbmagic.applet+json"
@@ -58,48 +56,8 @@ def inline_drag(page: LabPage, kernel_id: str, name: str,
         page.page.evaluate("([a, n, pts]) => window.__ggbDouble.applets[a].__double.drag(n, pts)",
                            [aid, name, points])
         return [float(v) for v in points[-1]]
-    view = page.page.evaluate(
-        """(a) => { const ev = new DOMParser().parseFromString(window[a].getXML(), 'text/xml')
-                      .querySelector('euclidianView');
-                    const cs = ev.querySelector('coordSystem'), size = ev.querySelector('size');
-                    const n = (el, k, d) =>
-                      el && el.hasAttribute(k) ? Number(el.getAttribute(k)) : d;
-                    const s = n(cs, 'scale', 50);
-                    return {x0: n(cs, 'xZero', 0), y0: n(cs, 'yZero', 0), s: s,
-                            ys: n(cs, 'yscale', s), w: n(size, 'width', 0),
-                            h: n(size, 'height', 0)}; }""",
-        aid)
     canvas = inline_view(page, kernel_id).first.locator("canvas").first
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    assert box and view, (box, view)
-    kx = box["width"] / view["w"] if view["w"] else 1.0
-    ky = box["height"] / view["h"] if view["h"] else 1.0
-
-    def screen(p: list[float]) -> tuple[float, float]:
-        return (box["x"] + (view["x0"] + p[0] * view["s"]) * kx,
-                box["y"] + (view["y0"] - p[1] * view["ys"]) * ky)
-
-    start = page.page.evaluate("([a, n]) => [window[a].getXcoord(n), window[a].getYcoord(n)]",
-                               [aid, name])
-    drag_through(page.page, [screen(p) for p in [start, *points]])
-    # Done when the point is under the released mouse, to a pixel: once the applet has
-    # been moved between panel and output its canvas may sit at a fractional CSS offset,
-    # and without a grid GeoGebra does not snap the point to the whole numbers.
-    last = points[-1]
-    tolerance = [1.0 / (view["s"] * kx), 1.0 / (view["ys"] * ky)]
-    try:
-        page.page.wait_for_function(
-            "([a, n, x, y, tx, ty]) => Math.abs(window[a].getXcoord(n) - x) <= tx && "
-            "Math.abs(window[a].getYcoord(n) - y) <= ty",
-            arg=[aid, name, last[0], last[1], *tolerance], timeout=10_000)
-    except PlaywrightTimeout:
-        where = page.page.evaluate(
-            "([a, n]) => [window[a].getXcoord(n), window[a].getYcoord(n)]", [aid, name])
-        raise AssertionError(f"{name} is at {where} after a drag to {last} "
-                             f"(± {tolerance})") from None
-    return [float(v) for v in page.page.evaluate(
-        "([a, n]) => [window[a].getXcoord(n), window[a].getYcoord(n)]", [aid, name])]
+    return drag_point(page.page, aid, canvas, name, points)
 
 
 def save(page: LabPage, path: str) -> dict[str, Any]:

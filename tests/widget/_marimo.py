@@ -25,11 +25,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, BrowserContext, Page, Route
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser._geogebra import GeoGebraFiles
-from tests.browser._lab import _VIEW_JS, DEPLOYGGB_URL, DOUBLE_JS
-from tests.browser._mouse import drag_through
+from tests.browser._lab import DEPLOYGGB_URL, DOUBLE_JS
+from tests.browser._mouse import drag_point
 
 __all__ = ["MARIMO", "MarimoPage", "MarimoServer"]
 
@@ -233,38 +232,8 @@ class MarimoPage:
                 "([aid, n, pts]) => window.__ggbDouble.applets[aid].__double.drag(n, pts)",
                 [self.applet_id(), name, points])
             return
-        start = self.applet_api("(api, n) => [api.getXcoord(n), api.getYcoord(n)]", name)
-        drag_through(self.page, [self._screen(p) for p in [start, *points]])
-        last = points[-1]
-        # Done when GeoGebra moved the point under the released mouse, to a pixel (the
-        # canvas may sit at a fractional CSS offset, and without a grid GeoGebra does not
-        # snap); a drag taken for a click fails here, saying where the point is.
-        view = self.applet_api(_VIEW_JS)
-        box = self.stage().locator("canvas").first.bounding_box()
-        assert box and view
-        tx = view["width"] / (box["width"] * view["scale"]) if box["width"] else 0.05
-        ty = view["height"] / (box["height"] * view["yscale"]) if box["height"] else 0.05
-        try:
-            self.page.wait_for_function(
-                "([aid, n, x, y, tx, ty]) => { const a = window[aid];"
-                " return Math.abs(a.getXcoord(n) - x) <= tx"
-                " && Math.abs(a.getYcoord(n) - y) <= ty; }",
-                arg=[self.applet_id(), name, last[0], last[1], tx, ty], timeout=10_000)
-        except PlaywrightTimeout:
-            where = self.applet_api("(api, n) => [api.getXcoord(n), api.getYcoord(n)]", name)
-            raise AssertionError(f"{name} is at {where} after a drag to {last}") from None
-
-    def _screen(self, point: list[float]) -> tuple[float, float]:
-        view = self.applet_api(_VIEW_JS)
-        canvas = self.stage().locator("canvas").first
-        canvas.scroll_into_view_if_needed()
-        box = canvas.bounding_box()
-        assert box and view, f"no graphics view to drag in: {view!r} {box!r}"
-        kx = box["width"] / view["width"] if view["width"] else 1.0
-        ky = box["height"] / view["height"] if view["height"] else 1.0
-        x = view["xZero"] + point[0] * view["scale"]
-        y = view["yZero"] - point[1] * view["yscale"]
-        return box["x"] + x * kx, box["y"] + y * ky
+        drag_point(self.page, self.applet_id(), self.stage().locator("canvas").first,
+                   name, points)
 
     def save_artifacts(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
